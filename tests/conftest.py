@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VECTOR_FILES = {"iso15118-2": "iso15118-2.json", "app": "app_protocol.json", "din70121": "din70121.json"}
+
+
+def load_vectors() -> list[dict]:
+    """Known-good messages from an independent codec (copied from the shared vectors)."""
+    out = []
+    for schema, name in VECTOR_FILES.items():
+        for vector in json.loads((FIXTURES / "vectors" / name).read_text()):
+            assert vector["schema"] == schema or schema == "app"
+            out.append(vector)
+    return out
+
+
+VECTORS = load_vectors()
+
+
+@pytest.fixture(params=VECTORS, ids=[v["name"] for v in VECTORS])
+def vector(request: pytest.FixtureRequest) -> dict:
+    return request.param

@@ -1,0 +1,103 @@
+"""Bit-packed EXI streams (EXI 1.0 section 7: alignment bit-packed, most significant bit first).
+
+Both classes keep the whole stream in one Python int: shifting an int of a few
+hundred bits is cheaper than indexing bytes bit by bit, and V2G messages are small.
+"""
+
+from __future__ import annotations
+
+from ..errors import EXIDecodeError
+
+# Longest EXI unsigned integer accepted on decode: 10 groups of 7 bits cover 2^64-1,
+# the largest value any V2G schema type holds (xs:unsignedLong). A longer run of
+# continuation bits is rejected instead of being read forever.
+MAX_UINT_OCTETS = 10
+
+
+class BitWriter:
+    __slots__ = ("acc", "nbits")
+
+    def __init__(self) -> None:
+        self.acc = 0
+        self.nbits = 0
+
+    def bits(self, value: int, width: int) -> None:
+        self.acc = (self.acc << width) | value
+        self.nbits += width
+
+    def uint(self, value: int) -> None:
+        """EXI Unsigned Integer: 7-bit groups, least significant first, high bit = more follow."""
+        if value < 0x80:
+            self.acc = (self.acc << 8) | value
+            self.nbits += 8
+            return
+        out = 0
+        count = 0
+        while True:
+            group = value & 0x7F
+            value >>= 7
+            if value:
+                out = (out << 8) | group | 0x80
+                count += 1
+            else:
+                out = (out << 8) | group
+                count += 1
+                break
+        self.acc = (self.acc << (8 * count)) | out
+        self.nbits += 8 * count
+
+    def octets(self, data: bytes) -> None:
+        n = len(data)
+        if n:
+            self.acc = (self.acc << (8 * n)) | int.from_bytes(data, "big")
+            self.nbits += 8 * n
+
+    def to_bytes(self) -> bytes:
+        """Pad with zero bits to the byte boundary (EXI 8.2) and return the stream."""
+        pad = -self.nbits % 8
+        return (self.acc << pad).to_bytes((self.nbits + pad) // 8, "big")
+
+
+class BitReader:
+    __slots__ = ("value", "total", "pos")
+
+    def __init__(self, data: bytes) -> None:
+        self.value = int.from_bytes(data, "big")
+        self.total = 8 * len(data)
+        self.pos = 0
+
+    def bits(self, width: int) -> int:
+        end = self.pos + width
+        if end > self.total:
+            raise EXIDecodeError(f"stream ends inside a {width}-bit field", self.pos)
+        self.pos = end
+        return (self.value >> (self.total - end)) & ((1 << width) - 1)
+
+    def uint(self) -> int:
+        result = 0
+        shift = 0
+        start = self.pos
+        for _ in range(MAX_UINT_OCTETS):
+            octet = self.bits(8)
+            result |= (octet & 0x7F) << shift
+            if not octet & 0x80:
+                return result
+            shift += 7
+        raise EXIDecodeError(f"unsigned integer longer than {MAX_UINT_OCTETS} octets", start)
+
+    def octets(self, count: int) -> bytes:
+        """Read ``count`` bytes. The length is checked before anything is allocated."""
+        if count == 0:
+            return b""
+        end = self.pos + 8 * count
+        if end > self.total:
+            raise EXIDecodeError(
+                f"declared length of {count} octets exceeds the {(self.total - self.pos) // 8} left in the stream",
+                self.pos,
+            )
+        self.pos = end
+        return ((self.value >> (self.total - end)) & ((1 << (8 * count)) - 1)).to_bytes(count, "big")
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.pos

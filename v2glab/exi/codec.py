@@ -1,0 +1,353 @@
+"""One EXI codec for every message: it walks the generated grammar tables.
+
+EXI options fixed by ISO 15118-2 [V2G2-099] and DIN SPEC 70121 (see
+``../shared/docs/exi-wire-format.md``): header 0x80 only, bit-packed, strict =
+false, no string table (every string is a miss: length + 2), no preserved
+prefixes or lexical values. Second-level events are never produced, and the
+decoder rejects them with the bit offset where they stand.
+
+A message tree is nested dicts keyed by the standard's local element names:
+child elements by name (a list where the schema allows more than one), attributes
+as '@Name', and the text of a simple-content type that has attributes as '#text'.
+Leaves are int, bool, str (strings and enumeration values), or bytes (hexBinary
+and base64Binary).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import EXIDecodeError, EXIEncodeError, ValidationError
+from .bits import BitReader, BitWriter
+from .grammar import TEXT, ComplexType, Grammar, SimpleType, grammar
+
+EXI_HEADER = 0x80  # distinguishing bits 10, no options, version 1 [V2G2-099]
+
+
+# --------------------------------------------------------------------------- encode
+def _check_length(st: SimpleType, n: int, path: str, unit: str) -> None:
+    if n < st.lo:
+        raise ValidationError(path, "minLength", f"{n} {unit} is shorter than the minimum {st.lo}")
+    if st.hi is not None and n > st.hi:
+        raise ValidationError(path, "maxLength", f"{n} {unit} is longer than the maximum {st.hi}")
+
+
+def _encode_value(w: BitWriter, st: SimpleType, value: Any, path: str, validate: bool) -> None:
+    kind = st.kind
+    if kind == "enum":
+        code = st.index.get(value) if type(value) is str else None
+        if code is None:
+            raise ValidationError(path, "enumeration", f"{value!r} is not one of {', '.join(st.values)}")
+        w.bits(code, st.width)
+    elif kind == "bool":
+        if type(value) is not bool:
+            raise EXIEncodeError(f"expected a boolean, got {type(value).__name__} {value!r}", path)
+        w.bits(1 if value else 0, 1)
+    elif kind == "string":
+        if type(value) is not str:
+            raise EXIEncodeError(f"expected a string, got {type(value).__name__} {value!r}", path)
+        if validate:
+            _check_length(st, len(value), path, "characters")
+        w.uint(len(value) + 2)  # +2: a string-table miss [V2G2-099: no string table]
+        if value.isascii():
+            w.octets(value.encode("ascii"))  # an ASCII code point is a one-octet unsigned integer
+        else:
+            for ch in value:
+                w.uint(ord(ch))
+    elif kind == "hex" or kind == "b64":
+        if not isinstance(value, (bytes, bytearray)):
+            raise EXIEncodeError(f"expected bytes, got {type(value).__name__} {value!r}", path)
+        if validate:
+            _check_length(st, len(value), path, "octets")
+        w.uint(len(value))
+        w.octets(bytes(value))
+    else:
+        if type(value) is not int:
+            raise EXIEncodeError(f"expected an integer, got {type(value).__name__} {value!r}", path)
+        if validate:
+            if st.lo is not None and value < st.lo:
+                raise ValidationError(path, "minInclusive", f"{value} is below the minimum {st.lo}")
+            if st.hi is not None and value > st.hi:
+                raise ValidationError(path, "maxInclusive", f"{value} is above the maximum {st.hi}")
+        if kind == "nbit":
+            offset = value - st.lo
+            if offset < 0 or offset >> st.width:
+                raise EXIEncodeError(f"{value} cannot be coded in {st.width} bits from {st.lo}", path)
+            w.bits(offset, st.width)
+        elif kind == "uint":
+            if value < 0:
+                raise EXIEncodeError(f"{value} cannot be coded as an unsigned integer", path)
+            w.uint(value)
+        else:  # signed Integer: sign bit, then magnitude; negatives as -v-1 (EXI 7.1.5)
+            if value < 0:
+                w.bits(1, 1)
+                w.uint(-value - 1)
+            else:
+                w.bits(0, 1)
+                w.uint(value)
+
+
+def _encode_items(w: BitWriter, t: ComplexType, node: dict, items: Any, path: str, validate: bool) -> None:
+    state = t.states[0]
+    for key, value in items:
+        values = value if type(value) is list else (value,)
+        for item in values:
+            if key == TEXT:
+                ch = state.ch
+                if ch is None:
+                    raise _Mismatch(key, state)
+                w.bits(ch[0], state.width)
+                text_type = ch[1]
+                if text_type is None:
+                    _encode_value(w, _UNTYPED, item, f"{path}/{key}", validate)
+                else:
+                    _encode_value(w, text_type, item, f"{path}/{key}", validate)
+                state = ch[2]
+                continue
+            prod = state.by_name.get(key)
+            if prod is None:
+                raise _Mismatch(key, state)
+            code, child, nxt, _is_list = prod
+            if child.is_simple:
+                # SE, CH (the only first-level production: code 0 of 1 bit), value, EE (code 0 of 1 bit)
+                if key[0] == "@":
+                    w.bits(code, state.width)
+                    _encode_value(w, child, item, f"{path}/{key}", validate)
+                else:
+                    w.bits(code << 1, state.width + 1)
+                    _encode_value(w, child, item, f"{path}/{key}", validate)
+                    w.bits(0, 1)
+            else:
+                w.bits(code, state.width)
+                _encode_complex_checked(w, child, item, f"{path}/{key}", validate)
+            state = nxt
+    if state.ee < 0:
+        missing = [e for e in state.expected if e[0] != "@"]
+        raise EXIEncodeError(f"required element missing; expected one of: {', '.join(missing)}", path)
+    w.bits(state.ee, state.width)
+
+
+class _Mismatch(Exception):
+    def __init__(self, key: str, state: Any) -> None:
+        self.key = key
+        self.state = state
+
+
+def _encode_complex_checked(w: BitWriter, t: ComplexType, node: Any, path: str, validate: bool) -> None:
+    if type(node) is not dict:
+        if t.text_type is None:
+            raise EXIEncodeError(f"expected a dict of child elements, got {type(node).__name__} {node!r}", path)
+        node = {TEXT: node}
+    mark_acc, mark_n = w.acc, w.nbits
+    try:
+        _encode_items(w, t, node, node.items(), path, validate)
+        return
+    except _Mismatch:
+        pass
+    # Out of schema order (a hand-built tree)? Sort by schema order and try once more.
+    w.acc, w.nbits = mark_acc, mark_n
+    unknown = [k for k in node if k not in t.rank]
+    if unknown:
+        allowed = ", ".join(k for k in t.rank if k != TEXT or t.text_type is not None or t.mixed)
+        raise EXIEncodeError(f"{unknown[0]!r} is not allowed here; allowed: {allowed}", path)
+    ordered = sorted(node.items(), key=lambda kv: t.rank[kv[0]])
+    try:
+        _encode_items(w, t, node, ordered, path, validate)
+    except _Mismatch as exc:
+        expected = ", ".join(exc.state.expected)
+        raise EXIEncodeError(f"{exc.key!r} cannot come here (too many, or excluded by a choice); expected one of: {expected}", path) from None
+
+
+_UNTYPED = SimpleType("#untyped", ("string", 0, None))
+
+
+def encode_tree(g: Grammar, root: str, content: Any, validate: bool = True) -> bytes:
+    """Encode an EXI document whose root element is the global element ``root``."""
+    try:
+        code, _uri, t = g.document_index[root]
+    except KeyError:
+        raise EXIEncodeError(f"{root!r} is not a global element of {g.name}") from None
+    w = BitWriter()
+    w.bits(EXI_HEADER, 8)
+    w.bits(code, g.document_width)
+    _encode_element(w, t, content, root, validate)
+    return w.to_bytes()  # ED takes no bits in DocEnd; then pad to the byte
+
+
+def _encode_element(w: BitWriter, t: Any, content: Any, path: str, validate: bool) -> None:
+    if t.is_simple:
+        w.bits(0, 1)
+        _encode_value(w, t, content, path, validate)
+        w.bits(0, 1)
+    else:
+        _encode_complex_checked(w, t, content, path, validate)
+
+
+def encode_fragment_tree(g: Grammar, element: str, content: Any, validate: bool = True) -> bytes:
+    """Encode one element as an EXI fragment (used for signature digests, ISO 15118-2 J.4)."""
+    candidates = g.fragment_index.get(element)
+    if not candidates:
+        raise EXIEncodeError(f"{element!r} is not an element of {g.name}")
+    if len(candidates) > 1:
+        raise EXIEncodeError(f"{element!r} exists in several namespaces of {g.name}")
+    code, _uri, t = candidates[0]
+    if t is None:
+        # Declared twice with different types (eMAID): EXI then uses the relaxed element
+        # fragment grammar, which v2glab does not build yet.
+        raise EXIEncodeError(f"{element!r} is declared with several types; its fragment grammar is not supported")
+    w = BitWriter()
+    w.bits(EXI_HEADER, 8)
+    w.bits(code, g.fragment_width)
+    _encode_element(w, t, content, element, validate)
+    w.bits(len(g.fragment) + 1, g.fragment_width)  # ED follows SE(F0..Fn-1) and SE(*)
+    return w.to_bytes()
+
+
+# --------------------------------------------------------------------------- decode
+def _decode_value(r: BitReader, st: SimpleType) -> Any:
+    kind = st.kind
+    if kind == "enum":
+        at = r.pos
+        code = r.bits(st.width)
+        if code >= len(st.values):
+            raise EXIDecodeError(f"enumeration index {code} out of range for {st.id} ({len(st.values)} values)", at)
+        return st.values[code]
+    if kind == "nbit":
+        return r.bits(st.width) + st.lo
+    if kind == "bool":
+        return r.bits(1) == 1
+    if kind == "uint":
+        return r.uint()
+    if kind == "int":
+        negative = r.bits(1)
+        magnitude = r.uint()
+        return -magnitude - 1 if negative else magnitude
+    if kind == "string":
+        at = r.pos
+        length = r.uint()
+        if length < 2:
+            # 0 and 1 are string-table hits; the table is off in V2G [V2G2-099]
+            raise EXIDecodeError(f"string-table reference ({length}) where the table is disabled", at)
+        count = length - 2
+        if count * 8 > r.remaining:
+            raise EXIDecodeError(f"declared string of {count} characters exceeds the stream", at)
+        chars = []
+        for _ in range(count):
+            cp = r.uint()
+            if cp > 0x10FFFF:
+                raise EXIDecodeError(f"code point {cp:#x} out of Unicode range", r.pos)
+            chars.append(cp)
+        try:
+            return "".join(map(chr, chars))
+        except ValueError:
+            raise EXIDecodeError("invalid code point in string", at) from None
+    # hexBinary / base64Binary
+    at = r.pos
+    length = r.uint()
+    if length * 8 > r.remaining:
+        raise EXIDecodeError(f"declared binary length {length} exceeds the stream", at)
+    return r.octets(length)
+
+
+def _decode_complex(r: BitReader, t: ComplexType) -> Any:
+    node: dict[str, Any] = {}
+    state = t.states[0]
+    while True:
+        at = r.pos
+        code = r.bits(state.width)
+        if code >= len(state.table):
+            raise EXIDecodeError(f"second-level event (schema deviation) in {t.id}; not used in V2G", at)
+        kind, key, child, nxt, is_list = state.table[code]
+        if kind == "EE":
+            break
+        if kind == "SE":
+            if child.is_simple:
+                at = r.pos
+                if r.bits(1):
+                    raise EXIDecodeError(f"expected characters of <{key}>, found a second-level event", at)
+                value = _decode_value(r, child)
+                at = r.pos
+                if r.bits(1):
+                    raise EXIDecodeError(f"expected the end of <{key}>, found a second-level event", at)
+            else:
+                value = _decode_complex(r, child)
+            if is_list:
+                node.setdefault(key, []).append(value)
+            else:
+                node[key] = value
+        elif kind == "AT":
+            node[key] = _decode_value(r, child)
+        elif kind == "CH":
+            node[TEXT] = _decode_value(r, child if child is not None else _UNTYPED)
+        else:
+            raise EXIDecodeError(f"wildcard element in {t.id}: not supported (never sent in V2G)", at)
+        state = nxt
+    if t.text_type is not None and len(node) == 1 and TEXT in node:
+        return node[TEXT]  # canonical form: bare value when there are no attributes
+    return node
+
+
+def _decode_element(r: BitReader, t: Any) -> Any:
+    if t.is_simple:
+        at = r.pos
+        if r.bits(1):
+            raise EXIDecodeError("expected characters, found a second-level event", at)
+        value = _decode_value(r, t)
+        at = r.pos
+        if r.bits(1):
+            raise EXIDecodeError("expected an end element, found a second-level event", at)
+        return value
+    return _decode_complex(r, t)
+
+
+def _check_header(r: BitReader) -> None:
+    if r.total < 8:
+        raise EXIDecodeError("stream shorter than the one-byte EXI header", 0)
+    header = r.bits(8)
+    if header != EXI_HEADER:
+        raise EXIDecodeError(f"EXI header is {header:#04x}; V2G streams start with 0x80 [V2G2-099]", 0)
+
+
+def _check_end(r: BitReader) -> None:
+    if r.remaining >= 8:
+        raise EXIDecodeError(f"{r.remaining // 8} byte(s) after the end of the document", r.pos)
+    if r.remaining and r.bits(r.remaining):
+        raise EXIDecodeError("non-zero padding after the end of the document", r.pos)
+
+
+def decode_tree(g: Grammar, data: bytes) -> tuple[str, Any]:
+    """Decode an EXI document: returns (root element local name, content)."""
+    r = BitReader(data)
+    _check_header(r)
+    at = r.pos
+    code = r.bits(g.document_width)
+    if code >= len(g.document):
+        raise EXIDecodeError(f"document root code {code} is SE(*) or beyond; not a {g.name} element", at)
+    _uri, root, t = g.document[code]
+    try:
+        content = _decode_element(r, t)
+    except RecursionError:
+        raise EXIDecodeError("nesting too deep", r.pos) from None
+    _check_end(r)
+    return root, content
+
+
+def decode_fragment_tree(g: Grammar, data: bytes) -> tuple[str, Any]:
+    r = BitReader(data)
+    _check_header(r)
+    at = r.pos
+    code = r.bits(g.fragment_width)
+    if code >= len(g.fragment):
+        raise EXIDecodeError(f"fragment element code {code} is SE(*), ED or beyond", at)
+    _uri, name, t = g.fragment[code]
+    if t is None:
+        raise EXIDecodeError(f"fragment element {name} has several types; not supported", at)
+    content = _decode_element(r, t)
+    at = r.pos
+    if r.bits(g.fragment_width) != len(g.fragment) + 1:
+        raise EXIDecodeError("expected the end of the fragment", at)
+    _check_end(r)
+    return name, content
+
+
+__all__ = ["encode_tree", "decode_tree", "encode_fragment_tree", "decode_fragment_tree", "grammar"]
