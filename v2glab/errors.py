@@ -25,23 +25,41 @@ class EXIDecodeError(EXIError):
         self.bit_offset = bit_offset
 
 
-class EXIEncodeError(EXIError):
+class _PathError(V2GError):
+    """An error about one place in a message tree. The codec fills ``path`` in as the
+    error travels up (``V2G_Message/Body/ChargingStatusRes/EVSEID``), so the hot
+    path never formats paths that no error needs."""
+
+    path: str
+    reason: str
+
+    def prefix(self, key: str) -> None:
+        self.path = f"{key}/{self.path}" if self.path else key
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}" if self.path else self.reason
+
+
+class EXIEncodeError(_PathError, EXIError):
     """A message tree does not fit the grammar (wrong element, missing element, unencodable value)."""
 
     def __init__(self, message: str, path: str = "") -> None:
-        super().__init__(f"{path}: {message}" if path else message)
+        super().__init__(message)
         self.reason = message
         self.path = path
 
 
-class ValidationError(V2GError):
+class ValidationError(_PathError):
     """A value breaks a schema facet (range, length, enumeration, required element)."""
 
     def __init__(self, path: str, facet: str, message: str) -> None:
-        super().__init__(f"{path}: {message} [{facet}]")
+        super().__init__(message)
         self.path = path
         self.facet = facet
         self.reason = message
+
+    def __str__(self) -> str:
+        return f"{super().__str__()} [{self.facet}]"
 
 
 class XMLError(V2GError):

@@ -25,29 +25,51 @@ EXI_HEADER = 0x80  # distinguishing bits 10, no options, version 1 [V2G2-099]
 
 
 # --------------------------------------------------------------------------- encode
-def _check_length(st: SimpleType, n: int, path: str, unit: str) -> None:
+def _check_length(st: SimpleType, n: int, unit: str) -> None:
     if n < st.lo:
-        raise ValidationError(path, "minLength", f"{n} {unit} is shorter than the minimum {st.lo}")
+        raise ValidationError("", "minLength", f"{n} {unit} is shorter than the minimum {st.lo}")
     if st.hi is not None and n > st.hi:
-        raise ValidationError(path, "maxLength", f"{n} {unit} is longer than the maximum {st.hi}")
+        raise ValidationError("", "maxLength", f"{n} {unit} is longer than the maximum {st.hi}")
 
 
-def _encode_value(w: BitWriter, st: SimpleType, value: Any, path: str, validate: bool) -> None:
+def _fixed_code(st: SimpleType, value: Any, validate: bool) -> int:
+    """The n-bit code of an enumeration, bounded integer or boolean value."""
     kind = st.kind
     if kind == "enum":
         code = st.index.get(value) if type(value) is str else None
         if code is None:
-            raise ValidationError(path, "enumeration", f"{value!r} is not one of {', '.join(st.values)}")
-        w.bits(code, st.width)
-    elif kind == "bool":
+            raise ValidationError("", "enumeration", f"{value!r} is not one of {', '.join(st.values)}")
+        return code
+    if kind == "bool":
         if type(value) is not bool:
-            raise EXIEncodeError(f"expected a boolean, got {type(value).__name__} {value!r}", path)
-        w.bits(1 if value else 0, 1)
+            raise EXIEncodeError(f"expected a boolean, got {type(value).__name__} {value!r}")
+        return 1 if value else 0
+    if type(value) is not int:
+        raise EXIEncodeError(f"expected an integer, got {type(value).__name__} {value!r}")
+    if validate:
+        _check_range(st, value)
+    offset = value - st.lo
+    if offset < 0 or offset >> st.width:
+        raise EXIEncodeError(f"{value} cannot be coded in {st.width} bits from {st.lo}")
+    return offset
+
+
+def _check_range(st: SimpleType, value: int) -> None:
+    if st.lo is not None and value < st.lo:
+        raise ValidationError("", "minInclusive", f"{value} is below the minimum {st.lo}")
+    if st.hi is not None and value > st.hi:
+        raise ValidationError("", "maxInclusive", f"{value} is above the maximum {st.hi}")
+
+
+def _encode_value(w: BitWriter, st: SimpleType, value: Any, validate: bool) -> None:
+    kind = st.kind
+    if st.fixed:
+        w.bits(_fixed_code(st, value, validate), st.width)
     elif kind == "string":
         if type(value) is not str:
-            raise EXIEncodeError(f"expected a string, got {type(value).__name__} {value!r}", path)
+            raise EXIEncodeError(f"expected a string, got {type(value).__name__} {value!r}")
         if validate:
-            _check_length(st, len(value), path, "characters")
+            _check_length(st, len(value), "characters")
         w.uint(len(value) + 2)  # +2: a string-table miss [V2G2-099: no string table]
         if value.isascii():
             w.octets(value.encode("ascii"))  # an ASCII code point is a one-octet unsigned integer
@@ -56,91 +78,92 @@ def _encode_value(w: BitWriter, st: SimpleType, value: Any, path: str, validate:
                 w.uint(ord(ch))
     elif kind == "hex" or kind == "b64":
         if not isinstance(value, (bytes, bytearray)):
-            raise EXIEncodeError(f"expected bytes, got {type(value).__name__} {value!r}", path)
+            raise EXIEncodeError(f"expected bytes, got {type(value).__name__} {value!r}")
         if validate:
-            _check_length(st, len(value), path, "octets")
+            _check_length(st, len(value), "octets")
         w.uint(len(value))
         w.octets(bytes(value))
     else:
         if type(value) is not int:
-            raise EXIEncodeError(f"expected an integer, got {type(value).__name__} {value!r}", path)
+            raise EXIEncodeError(f"expected an integer, got {type(value).__name__} {value!r}")
         if validate:
-            if st.lo is not None and value < st.lo:
-                raise ValidationError(path, "minInclusive", f"{value} is below the minimum {st.lo}")
-            if st.hi is not None and value > st.hi:
-                raise ValidationError(path, "maxInclusive", f"{value} is above the maximum {st.hi}")
-        if kind == "nbit":
-            offset = value - st.lo
-            if offset < 0 or offset >> st.width:
-                raise EXIEncodeError(f"{value} cannot be coded in {st.width} bits from {st.lo}", path)
-            w.bits(offset, st.width)
-        elif kind == "uint":
+            _check_range(st, value)
+        if kind == "uint":
             if value < 0:
-                raise EXIEncodeError(f"{value} cannot be coded as an unsigned integer", path)
+                raise EXIEncodeError(f"{value} cannot be coded as an unsigned integer")
             w.uint(value)
-        else:  # signed Integer: sign bit, then magnitude; negatives as -v-1 (EXI 7.1.5)
-            if value < 0:
-                w.bits(1, 1)
-                w.uint(-value - 1)
-            else:
-                w.bits(0, 1)
-                w.uint(value)
-
-
-def _encode_items(w: BitWriter, t: ComplexType, node: dict, items: Any, path: str, validate: bool) -> None:
-    state = t.states[0]
-    for key, value in items:
-        values = value if type(value) is list else (value,)
-        for item in values:
-            if key == TEXT:
-                ch = state.ch
-                if ch is None:
-                    raise _Mismatch(key, state)
-                w.bits(ch[0], state.width)
-                text_type = ch[1]
-                if text_type is None:
-                    _encode_value(w, _UNTYPED, item, f"{path}/{key}", validate)
-                else:
-                    _encode_value(w, text_type, item, f"{path}/{key}", validate)
-                state = ch[2]
-                continue
-            prod = state.by_name.get(key)
-            if prod is None:
-                raise _Mismatch(key, state)
-            code, child, nxt, _is_list = prod
-            if child.is_simple:
-                # SE, CH (the only first-level production: code 0 of 1 bit), value, EE (code 0 of 1 bit)
-                if key[0] == "@":
-                    w.bits(code, state.width)
-                    _encode_value(w, child, item, f"{path}/{key}", validate)
-                else:
-                    w.bits(code << 1, state.width + 1)
-                    _encode_value(w, child, item, f"{path}/{key}", validate)
-                    w.bits(0, 1)
-            else:
-                w.bits(code, state.width)
-                _encode_complex_checked(w, child, item, f"{path}/{key}", validate)
-            state = nxt
-    if state.ee < 0:
-        missing = [e for e in state.expected if e[0] != "@"]
-        raise EXIEncodeError(f"required element missing; expected one of: {', '.join(missing)}", path)
-    w.bits(state.ee, state.width)
+        elif value < 0:  # signed Integer: sign bit, then magnitude; negatives as -v-1 (EXI 7.1.5)
+            w.bits(1, 1)
+            w.uint(-value - 1)
+        else:
+            w.bits(0, 1)
+            w.uint(value)
 
 
 class _Mismatch(Exception):
+    """A child that the current state cannot take: the tree may be out of order."""
+
     def __init__(self, key: str, state: Any) -> None:
         self.key = key
         self.state = state
 
 
-def _encode_complex_checked(w: BitWriter, t: ComplexType, node: Any, path: str, validate: bool) -> None:
+def _encode_items(w: BitWriter, t: ComplexType, items: Any, validate: bool) -> None:
+    state = t.states[0]
+    # ``carry`` counts zero bits still owed: the 1-bit EE (code 0) that closes a simple
+    # element is merged into the width of the next write instead of a write of its own.
+    carry = 0
+    for key, value in items:
+        for item in value if type(value) is list else (value,):
+            try:
+                if key == TEXT:
+                    ch = state.ch
+                    if ch is None:
+                        raise _Mismatch(key, state)
+                    w.bits(ch[0], state.width + carry)
+                    carry = 0
+                    _encode_value(w, ch[1] or _UNTYPED, item, validate)
+                    state = ch[2]
+                    continue
+                prod = state.by_name.get(key)
+                if prod is None:
+                    raise _Mismatch(key, state)
+                code, child, nxt, _is_list = prod
+                if not child.is_simple:
+                    w.bits(code, state.width + carry)
+                    carry = 0
+                    _encode_complex(w, child, item, validate)
+                elif key[0] == "@":
+                    w.bits(code, state.width + carry)
+                    carry = 0
+                    _encode_value(w, child, item, validate)
+                elif child.fixed:
+                    # SE code, CH (code 0 of 1 bit), the value, EE (code 0 of 1 bit) in one write
+                    width = child.width
+                    w.bits(((code << (width + 1)) | _fixed_code(child, item, validate)) << 1, state.width + carry + width + 2)
+                    carry = 0
+                else:
+                    w.bits(code << 1, state.width + carry + 1)
+                    _encode_value(w, child, item, validate)
+                    carry = 1
+                state = nxt
+            except (EXIEncodeError, ValidationError) as exc:
+                exc.prefix(key)
+                raise
+    if state.ee < 0:
+        missing = [e for e in state.expected if e[0] != "@"]
+        raise EXIEncodeError(f"required element missing; expected one of: {', '.join(missing)}")
+    w.bits(state.ee, state.width + carry)
+
+
+def _encode_complex(w: BitWriter, t: ComplexType, node: Any, validate: bool) -> None:
     if type(node) is not dict:
         if t.text_type is None:
-            raise EXIEncodeError(f"expected a dict of child elements, got {type(node).__name__} {node!r}", path)
-        node = {TEXT: node}
+            raise EXIEncodeError(f"expected a dict of child elements, got {type(node).__name__} {node!r}")
+        node = {TEXT: node}  # simple content without attributes may be given bare
     mark_acc, mark_n = w.acc, w.nbits
     try:
-        _encode_items(w, t, node, node.items(), path, validate)
+        _encode_items(w, t, node.items(), validate)
         return
     except _Mismatch:
         pass
@@ -149,13 +172,12 @@ def _encode_complex_checked(w: BitWriter, t: ComplexType, node: Any, path: str, 
     unknown = [k for k in node if k not in t.rank]
     if unknown:
         allowed = ", ".join(k for k in t.rank if k != TEXT or t.text_type is not None or t.mixed)
-        raise EXIEncodeError(f"{unknown[0]!r} is not allowed here; allowed: {allowed}", path)
-    ordered = sorted(node.items(), key=lambda kv: t.rank[kv[0]])
+        raise EXIEncodeError(f"{unknown[0]!r} is not allowed here; allowed: {allowed}")
     try:
-        _encode_items(w, t, node, ordered, path, validate)
+        _encode_items(w, t, sorted(node.items(), key=lambda kv: t.rank[kv[0]]), validate)
     except _Mismatch as exc:
         expected = ", ".join(exc.state.expected)
-        raise EXIEncodeError(f"{exc.key!r} cannot come here (too many, or excluded by a choice); expected one of: {expected}", path) from None
+        raise EXIEncodeError(f"{exc.key!r} cannot come here (too many, or excluded by a choice); expected one of: {expected}") from None
 
 
 _UNTYPED = SimpleType("#untyped", ("string", 0, None))
@@ -168,19 +190,22 @@ def encode_tree(g: Grammar, root: str, content: Any, validate: bool = True) -> b
     except KeyError:
         raise EXIEncodeError(f"{root!r} is not a global element of {g.name}") from None
     w = BitWriter()
-    w.bits(EXI_HEADER, 8)
-    w.bits(code, g.document_width)
+    w.bits((EXI_HEADER << g.document_width) | code, 8 + g.document_width)
     _encode_element(w, t, content, root, validate)
     return w.to_bytes()  # ED takes no bits in DocEnd; then pad to the byte
 
 
-def _encode_element(w: BitWriter, t: Any, content: Any, path: str, validate: bool) -> None:
-    if t.is_simple:
-        w.bits(0, 1)
-        _encode_value(w, t, content, path, validate)
-        w.bits(0, 1)
-    else:
-        _encode_complex_checked(w, t, content, path, validate)
+def _encode_element(w: BitWriter, t: Any, content: Any, name: str, validate: bool) -> None:
+    try:
+        if t.is_simple:
+            w.bits(0, 1)
+            _encode_value(w, t, content, validate)
+            w.bits(0, 1)
+        else:
+            _encode_complex(w, t, content, validate)
+    except (EXIEncodeError, ValidationError) as exc:
+        exc.prefix(name)
+        raise
 
 
 def encode_fragment_tree(g: Grammar, element: str, content: Any, validate: bool = True) -> bytes:
@@ -206,16 +231,9 @@ def encode_fragment_tree(g: Grammar, element: str, content: Any, validate: bool 
 # --------------------------------------------------------------------------- decode
 def _decode_value(r: BitReader, st: SimpleType) -> Any:
     kind = st.kind
-    if kind == "enum":
+    if st.fixed:
         at = r.pos
-        code = r.bits(st.width)
-        if code >= len(st.values):
-            raise EXIDecodeError(f"enumeration index {code} out of range for {st.id} ({len(st.values)} values)", at)
-        return st.values[code]
-    if kind == "nbit":
-        return r.bits(st.width) + st.lo
-    if kind == "bool":
-        return r.bits(1) == 1
+        return _fixed_value(st, r.bits(st.width), at)
     if kind == "uint":
         return r.uint()
     if kind == "int":
@@ -249,32 +267,57 @@ def _decode_value(r: BitReader, st: SimpleType) -> Any:
     return r.octets(length)
 
 
+def _fixed_value(st: SimpleType, code: int, at: int) -> Any:
+    kind = st.kind
+    if kind == "enum":
+        if code >= len(st.values):
+            raise EXIDecodeError(f"enumeration index {code} out of range for {st.id} ({len(st.values)} values)", at)
+        return st.values[code]
+    if kind == "nbit":
+        return code + st.lo
+    return code == 1
+
+
 def _decode_complex(r: BitReader, t: ComplexType) -> Any:
     node: dict[str, Any] = {}
     state = t.states[0]
+    carry = 0  # the EE bit of a simple element, read together with the next event code
     while True:
         at = r.pos
-        code = r.bits(state.width)
+        width = state.width
+        code = r.bits(width + carry)
+        if carry and code >> width:
+            raise EXIDecodeError("expected the end of a simple element, found a second-level event", at)
+        carry = 0
         if code >= len(state.table):
             raise EXIDecodeError(f"second-level event (schema deviation) in {t.id}; not used in V2G", at)
         kind, key, child, nxt, is_list = state.table[code]
-        if kind == "EE":
-            break
         if kind == "SE":
-            if child.is_simple:
+            if not child.is_simple:
+                value = _decode_complex(r, child)
+            elif child.fixed:
+                # CH (1 bit), the value, EE (1 bit) in one read
+                at = r.pos
+                vw = child.width
+                bits = r.bits(vw + 2)
+                if bits >> (vw + 1) or bits & 1:
+                    raise EXIDecodeError(f"expected the value and end of <{key}>, found a second-level event", at)
+                value = _fixed_value(child, (bits >> 1) & ((1 << vw) - 1), at + 1)
+            else:
                 at = r.pos
                 if r.bits(1):
                     raise EXIDecodeError(f"expected characters of <{key}>, found a second-level event", at)
                 value = _decode_value(r, child)
-                at = r.pos
-                if r.bits(1):
-                    raise EXIDecodeError(f"expected the end of <{key}>, found a second-level event", at)
-            else:
-                value = _decode_complex(r, child)
+                carry = 1
             if is_list:
-                node.setdefault(key, []).append(value)
+                if key in node:
+                    node[key].append(value)
+                else:
+                    node[key] = [value]
             else:
                 node[key] = value
+        elif kind == "EE":
+            break
         elif kind == "AT":
             node[key] = _decode_value(r, child)
         elif kind == "CH":

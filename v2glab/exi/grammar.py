@@ -27,7 +27,7 @@ TEXT = "#text"  # character content of a simple-content type that also has attri
 class SimpleType:
     """A schema simple type: how its values are coded, and its facets for validation."""
 
-    __slots__ = ("id", "kind", "lo", "hi", "width", "values", "index")
+    __slots__ = ("id", "kind", "lo", "hi", "width", "values", "index", "fixed")
     is_simple = True
 
     def __init__(self, tid: str, desc: tuple) -> None:
@@ -45,6 +45,11 @@ class SimpleType:
             self.lo, self.hi, self.width = desc[1], desc[2], desc[3]
         elif self.kind in ("uint", "int", "string", "hex", "b64"):
             self.lo, self.hi = desc[1], desc[2]
+        elif self.kind == "bool":
+            self.width = 1
+        # Fixed-width values (enumeration, bounded integer, boolean) let the codec move
+        # SE + CH + value + EE of a simple element in one write or read.
+        self.fixed = self.kind in ("enum", "nbit", "bool")
 
     def __repr__(self) -> str:
         return f"<SimpleType {self.id} {self.kind}>"

@@ -209,7 +209,8 @@ def _read(g: Grammar, el: Any, t: Any, path: str) -> Any:
         node[TEXT] = parse_lexical(t.text_type, el.text or "", path)
         return node[TEXT] if len(node) == 1 else node
     if t.mixed and el.text and el.text.strip():
-        node[TEXT] = el.text
+        # xmldsig's mixed types: text before the first child, without the indentation after it
+        node[TEXT] = el.text.rstrip() if len(el) else el.text
     for child in el:
         q = etree.QName(child)
         spec = t.children.get(q.localname)
