@@ -52,7 +52,7 @@ def _finishable(g: Grammar) -> tuple[frozenset[int], dict[int, bool]]:
             for s in t.states:
                 if done_states.get(id(s)):
                     continue
-                if s.ee >= 0 or any(_usable(p, done_types, done_states) for p in s.table):
+                if s.ee >= 0 or any(_usable(p, done_types, done_states, g.abstract) for p in s.table):
                     done_states[id(s)] = True
                     changed = True
             if id(t) not in done_types and done_states.get(id(t.states[0])):
@@ -61,9 +61,9 @@ def _finishable(g: Grammar) -> tuple[frozenset[int], dict[int, bool]]:
     return frozenset(done_types), done_states
 
 
-def _usable(prod: tuple, done_types: set[int], done_states: dict[int, bool]) -> bool:
-    kind, _key, child, nxt, _is_list = prod
-    if kind in ("SE*", "EE"):
+def _usable(prod: tuple, done_types: set[int], done_states: dict[int, bool], abstract: frozenset[str]) -> bool:
+    kind, key, child, nxt, _is_list = prod
+    if kind in ("SE*", "EE") or key in abstract:  # abstract heads are codable but never schema-valid
         return False
     if kind == "SE" and not child.is_simple and id(child) not in done_types:
         return False
@@ -78,7 +78,7 @@ def tree(g: Grammar, t: Any, data: st.DataObject, depth: int = 0) -> Any:
     state: State = t.states[0]
     steps = 0
     while True:
-        choices = [p for p in state.table if _usable(p, done_types, done_states)]
+        choices = [p for p in state.table if _usable(p, done_types, done_states, g.abstract)]
         if state.ee >= 0:
             # Stop sooner the longer the walk gets, so 1024-entry lists stay short.
             if not choices or steps > 40 or depth > 6 or data.draw(st.integers(0, 3)) == 0:
@@ -105,4 +105,4 @@ def message_types(schema: str) -> list[str]:
     if "V2G_Message" not in g.document_index:
         return [local for _uri, local, _t in g.document]
     body = g.document_index["V2G_Message"][2].children["Body"][1]
-    return sorted(k for k, (_u, t, _l) in body.children.items() if k != "BodyElement")
+    return sorted(k for k in body.children if k not in g.abstract)

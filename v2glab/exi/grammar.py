@@ -98,6 +98,8 @@ class Grammar:
     def __init__(self, name: str, module: Any) -> None:
         self.name = name
         self.namespaces: tuple[str, ...] = module.NAMESPACES
+        # Abstract substitution heads (BodyElement, EVSEStatus, ...): codable, never schema-valid.
+        self.abstract: frozenset[str] = frozenset(module.ABSTRACT)
         self.types: dict[str, Any] = {}
         for tid, desc in module.SIMPLE.items():
             self.types[tid] = SimpleType(tid, desc)

@@ -447,6 +447,10 @@ class GrammarBuilder:
     def document(self) -> tuple:
         return tuple((*self._qref(e.name), self._ids[id(e.type)]) for e in self.global_elements())
 
+    def abstract(self) -> tuple:
+        """Abstract element names: in the grammar (EXI keeps substitution heads) but never valid in a message."""
+        return tuple(sorted({_split(e.name)[1] for e in self.all_elements() if e.abstract}))
+
     def fragment(self) -> tuple:
         by_qname: dict[str, set[str]] = {}
         for e in self.all_elements():
@@ -470,6 +474,7 @@ def render(name: str, schemas_dir: Path) -> str:
         NAMESPACES=tuple(builder.namespaces),
         DOCUMENT=builder.document(),
         FRAGMENT=builder.fragment(),
+        ABSTRACT=builder.abstract(),
         SIMPLE=dict(sorted(builder.simple.items())),
         COMPLEX=dict(sorted(builder.complex.items())),
     )

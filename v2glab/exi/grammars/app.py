@@ -23,6 +23,8 @@ FRAGMENT = ((-1, 'AppProtocol', 'ns0:AppProtocolType'),
  (0, 'supportedAppProtocolReq', 'ns0:supportedAppProtocolReq~anon'),
  (0, 'supportedAppProtocolRes', 'ns0:supportedAppProtocolRes~anon'))
 
+ABSTRACT = ()
+
 SIMPLE = {'ns0:idType': ('nbit', 0, 255, 8),
  'ns0:priorityType': ('nbit', 1, 20, 5),
  'ns0:protocolNamespaceType': ('string', 0, 100),

@@ -346,6 +346,8 @@ FRAGMENT = ((2, 'AC_EVChargeParameter', 'ns2:AC_EVChargeParameterType'),
  (2, 'startValue', 'unsignedInt'),
  (2, 'stringValue', 'string'))
 
+ABSTRACT = ()
+
 SIMPLE = {'ID': ('string', 0, None),
  'IDREF': ('string', 0, None),
  'anyURI': ('string', 0, None),

@@ -343,6 +343,16 @@ FRAGMENT = ((2, 'AC_EVChargeParameter', 'ns2:AC_EVChargeParameterType'),
  (2, 'startValue', 'ns2:PhysicalValueType'),
  (2, 'stringValue', 'string'))
 
+ABSTRACT = ('BodyElement',
+ 'EVChargeParameter',
+ 'EVPowerDeliveryParameter',
+ 'EVSEChargeParameter',
+ 'EVSEStatus',
+ 'EVStatus',
+ 'Entry',
+ 'SASchedules',
+ 'TimeInterval')
+
 SIMPLE = {'ID': ('string', 0, None),
  'anyURI': ('string', 0, None),
  'base64Binary': ('b64', 0, None),

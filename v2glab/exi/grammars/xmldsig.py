@@ -81,6 +81,8 @@ FRAGMENT = ((0, 'CanonicalizationMethod', 'ns0:CanonicalizationMethodType'),
  (0, 'XPath', 'string'),
  (0, 'Y', 'ns0:CryptoBinary'))
 
+ABSTRACT = ()
+
 SIMPLE = {'ID': ('string', 0, None),
  'anyURI': ('string', 0, None),
  'base64Binary': ('b64', 0, None),

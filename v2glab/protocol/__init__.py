@@ -1,0 +1,1 @@
+"""What the standard says, shared by both engines: events, timing, message helpers."""

@@ -1,0 +1,109 @@
+"""Message-level helpers shared by the engines: envelopes, handshake values, minimal responses."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from ..exi import Message
+from ..exi.grammar import TEXT, ComplexType, SimpleType, grammar
+
+ISO2_NAMESPACE = "urn:iso:15118:2:2013:MsgDef"
+DIN_NAMESPACE = "urn:din:70121:2012:MsgDef"
+# Protocol versions the SECC supports, keyed by namespace: (major, minor).
+SUPPORTED_PROTOCOLS = {ISO2_NAMESPACE: (2, 0)}
+
+
+def v2g_message(session_id: bytes, body_name: str, body: Any, schema: str = "iso15118-2") -> Message:
+    return Message(schema, "V2G_Message", {"Header": {"SessionID": session_id}, "Body": {body_name: body}})
+
+
+def response_name(request_name: str) -> str:
+    """'ChargingStatusReq' -> 'ChargingStatusRes' (and the handshake's lower-case names)."""
+    return request_name[:-3] + "Res"
+
+
+def body_type(name: str, schema: str = "iso15118-2") -> ComplexType:
+    """The complex type of a message body element, e.g. 'CurrentDemandRes'."""
+    g = grammar(schema)
+    if name in g.document_index and name.startswith("supportedAppProtocol"):
+        return g.document_index[name][2]
+    root = g.document_index["V2G_Message"][2]
+    return root.children["Body"][1].children[name][1]
+
+
+def _minimal_value(st: SimpleType) -> Any:
+    kind = st.kind
+    if kind == "enum":
+        return st.values[0]
+    if kind == "bool":
+        return False
+    if kind in ("nbit", "uint", "int"):
+        lo = st.lo if st.lo is not None else 0
+        return max(lo, 0) if st.hi is None or st.hi >= 0 else st.hi
+    if kind == "string":
+        return "ID1" if st.id == "ID" else "0" * st.lo  # an xs:ID must be an NCName
+    return bytes(st.lo)
+
+
+@lru_cache(maxsize=None)
+def _plan(t: ComplexType, abstract: frozenset[str]) -> dict[int, tuple[int, tuple | None]]:
+    """Cheapest way from each state to EE: state id -> (cost, production). Bellman-Ford over the states."""
+    best: dict[int, tuple[int, tuple | None]] = {id(s): (0, None) for s in t.states if s.ee >= 0}
+    changed = True
+    while changed:
+        changed = False
+        for s in t.states:
+            for prod in s.table:
+                kind, key, child, nxt, _is_list = prod
+                if kind not in ("SE", "CH", "AT") or id(nxt) not in best or key in abstract:
+                    continue
+                if kind == "SE" and not child.is_simple:
+                    child_plan = _plan(child, abstract)
+                    if id(child.states[0]) not in child_plan:
+                        continue
+                    inner = child_plan[id(child.states[0])][0]
+                else:
+                    inner = 0
+                cost = 1 + inner + best[id(nxt)][0]
+                if id(s) not in best or cost < best[id(s)][0]:
+                    best[id(s)] = (cost, prod)
+                    changed = True
+    return best
+
+
+def minimal(t: Any, schema: str = "iso15118-2") -> Any:
+    """The smallest schema-valid content of a type: mandatory elements only, minimal values.
+
+    Used for FAILED responses, which carry only what the schema demands [V2G2-736].
+    """
+    if t.is_simple:
+        return _minimal_value(t)
+    plan = _plan(t, grammar(schema).abstract)
+    node: dict[str, Any] = {}
+    state = t.states[0]
+    while True:
+        _cost, prod = plan[id(state)]
+        if prod is None:
+            break
+        kind, key, child, nxt, is_list = prod
+        if kind == "CH":
+            node[TEXT] = _minimal_value(child) if child is not None else ""
+        else:
+            value = minimal(child, schema) if kind == "SE" else _minimal_value(child)
+            if is_list:
+                node.setdefault(key, []).append(value)
+            else:
+                node[key] = value
+        state = nxt
+    if t.text_type is not None and list(node) == [TEXT]:
+        return node[TEXT]
+    return node
+
+
+def failed_response(request_name: str, response_code: str, schema: str = "iso15118-2") -> tuple[str, dict]:
+    """The response to ``request_name`` with only mandatory fields and the given ResponseCode."""
+    name = response_name(request_name)
+    body = minimal(body_type(name, schema), schema)
+    body["ResponseCode"] = response_code
+    return name, body
