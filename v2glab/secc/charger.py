@@ -1,0 +1,207 @@
+"""The simulated charger: what a conformant SECC answers to each request, from its profile.
+
+Pure: it takes a decoded request body and returns a response body. The session
+core (``session.py``) does sequencing, SessionIDs and timers; a Lua script may
+replace any of these answers.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from ..protocol.physical import physical, value_of
+
+AC_MODES = {"AC_single_phase_core", "AC_three_phase_core"}
+
+
+class Charger:
+    """Default responses of an SECC, one method per request, named after it."""
+
+    def __init__(self, profile: dict[str, Any], clock: Callable[[], float] = time.time) -> None:
+        self.profile = profile
+        self.clock = clock  # only for EVSETimeStamp; the session core itself has no clock
+        self.mode = "AC"
+        self.authorization_left = profile["authorization_ongoing"]
+        self.charge_parameter_left = profile["charge_parameter_ongoing"]
+        self.cable_check_left = profile["cable_check_ongoing"]
+        self.present_voltage = 0.0
+        self.present_current = 0.0
+        self.meter_wh = profile["meter"]["start_wh"]
+        self.selected_payment: str | None = None
+
+    # -- status blocks -----------------------------------------------------
+    def ac_status(self) -> dict[str, Any]:
+        return {"NotificationMaxDelay": 0, "EVSENotification": "None", "RCD": self.profile["ac"]["rcd"]}
+
+    def dc_status(self, code: str = "EVSE_Ready") -> dict[str, Any]:
+        return {"NotificationMaxDelay": 0, "EVSENotification": "None", "EVSEIsolationStatus": "Valid", "EVSEStatusCode": code}
+
+    def evse_status(self) -> tuple[str, dict[str, Any]]:
+        """The EVSEStatus substitution member that fits the session's energy mode."""
+        return ("AC_EVSEStatus", self.ac_status()) if self.mode == "AC" else ("DC_EVSEStatus", self.dc_status())
+
+    def meter_info(self) -> dict[str, Any]:
+        return {"MeterID": self.profile["meter"]["meter_id"], "MeterReading": self.meter_wh, "TMeter": int(self.clock())}
+
+    # -- one method per request -------------------------------------------
+    def SessionSetupReq(self, req: dict[str, Any], rejoined: bool = False) -> dict[str, Any]:
+        code = "OK_OldSessionJoined" if rejoined else "OK_NewSessionEstablished"
+        return {"ResponseCode": code, "EVSEID": self.profile["evse_id"], "EVSETimeStamp": int(self.clock())}
+
+    def ServiceDiscoveryReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ResponseCode": "OK",
+            "PaymentOptionList": {"PaymentOption": list(self.profile["payment_options"])},
+            "ChargeService": {
+                "ServiceID": 1,
+                "ServiceCategory": "EVCharging",
+                "FreeService": self.profile["free_service"],
+                "SupportedEnergyTransferMode": {"EnergyTransferMode": list(self.profile["energy_modes"])},
+            },
+        }
+
+    def ServiceDetailReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        # Only the charge service (ServiceID 1) exists; it has no parameter sets.
+        code = "OK" if req["ServiceID"] == 1 else "FAILED_ServiceIDInvalid"
+        return {"ResponseCode": code, "ServiceID": req["ServiceID"]}
+
+    def PaymentServiceSelectionReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        option = req["SelectedPaymentOption"]
+        services = [s["ServiceID"] for s in req["SelectedServiceList"]["SelectedService"]]
+        if option not in self.profile["payment_options"]:
+            return {"ResponseCode": "FAILED_PaymentSelectionInvalid"}
+        if 1 not in services:  # [V2G2-804] the charge service must be selected
+            return {"ResponseCode": "FAILED_NoChargeServiceSelected"}
+        if any(s != 1 for s in services):
+            return {"ResponseCode": "FAILED_ServiceSelectionInvalid"}
+        self.selected_payment = option
+        return {"ResponseCode": "OK"}
+
+    def AuthorizationReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        # EIM: Ongoing (customer interaction) a configured number of times, then Finished [V2G2-854].
+        if self.authorization_left > 0:
+            self.authorization_left -= 1
+            return {"ResponseCode": "OK", "EVSEProcessing": "Ongoing_WaitingForCustomerInteraction"}
+        return {"ResponseCode": "OK", "EVSEProcessing": "Finished"}
+
+    def ChargeParameterDiscoveryReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        mode = req["RequestedEnergyTransferMode"]
+        self.mode = "AC" if mode in AC_MODES else "DC"
+        wrong_parameter = ("AC_EVChargeParameter" in req) != (self.mode == "AC")
+        body: dict[str, Any] = {"ResponseCode": "OK", "EVSEProcessing": "Finished"}
+        if mode not in self.profile["energy_modes"]:
+            body["ResponseCode"] = "FAILED_WrongEnergyTransferMode"
+        elif wrong_parameter:
+            body["ResponseCode"] = "FAILED_WrongChargeParameter"
+        elif self.charge_parameter_left > 0:
+            self.charge_parameter_left -= 1
+            body["EVSEProcessing"] = "Ongoing"
+        if body["ResponseCode"] == "OK" and body["EVSEProcessing"] == "Finished":
+            schedule = self.profile["schedule"]
+            body["SAScheduleList"] = {
+                "SAScheduleTuple": [
+                    {
+                        "SAScheduleTupleID": schedule["sa_schedule_tuple_id"],
+                        "PMaxSchedule": {
+                            "PMaxScheduleEntry": [
+                                {"RelativeTimeInterval": {"start": 0, "duration": schedule["duration"]}, "PMax": physical(schedule["pmax"], "W")}
+                            ]
+                        },
+                    }
+                ]
+            }
+        if self.mode == "AC":
+            ac = self.profile["ac"]
+            body["AC_EVSEChargeParameter"] = {
+                "AC_EVSEStatus": self.ac_status(),
+                "EVSENominalVoltage": physical(ac["nominal_voltage"], "V"),
+                "EVSEMaxCurrent": physical(ac["max_current"], "A"),
+            }
+        else:
+            dc = self.profile["dc"]
+            body["DC_EVSEChargeParameter"] = {
+                "DC_EVSEStatus": self.dc_status(),
+                "EVSEMaximumCurrentLimit": physical(dc["max_current"], "A"),
+                "EVSEMaximumPowerLimit": physical(dc["max_power"], "W"),
+                "EVSEMaximumVoltageLimit": physical(dc["max_voltage"], "V"),
+                "EVSEMinimumCurrentLimit": physical(dc["min_current"], "A"),
+                "EVSEMinimumVoltageLimit": physical(dc["min_voltage"], "V"),
+                "EVSEPeakCurrentRipple": physical(dc["peak_current_ripple"], "A"),
+            }
+        return body
+
+    def PowerDeliveryReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        name, status = self.evse_status()
+        code = "OK"
+        if req["SAScheduleTupleID"] != self.profile["schedule"]["sa_schedule_tuple_id"]:
+            code = "FAILED_TariffSelectionInvalid"
+        elif req["ChargeProgress"] == "Stop":
+            self.present_current = 0.0
+        return {"ResponseCode": code, name: status}
+
+    def ChargingStatusReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        self.meter_wh += self.profile["meter"]["wh_per_loop"]
+        return {
+            "ResponseCode": "OK",
+            "EVSEID": self.profile["evse_id"],
+            "SAScheduleTupleID": self.profile["schedule"]["sa_schedule_tuple_id"],
+            "EVSEMaxCurrent": physical(self.profile["ac"]["max_current"], "A"),
+            "MeterInfo": self.meter_info(),
+            "ReceiptRequired": self.profile["receipt_required"],
+            "AC_EVSEStatus": self.ac_status(),
+        }
+
+    def MeteringReceiptReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        name, status = self.evse_status()
+        return {"ResponseCode": "OK", name: status}
+
+    def CableCheckReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        if self.cable_check_left > 0:
+            self.cable_check_left -= 1
+            return {"ResponseCode": "OK", "DC_EVSEStatus": self.dc_status(), "EVSEProcessing": "Ongoing"}
+        return {"ResponseCode": "OK", "DC_EVSEStatus": self.dc_status(), "EVSEProcessing": "Finished"}
+
+    def _ramp(self, target: float) -> None:
+        """Move the simulated output voltage one step towards ``target``."""
+        step = self.profile["dc"]["voltage_step"]
+        target = min(target, self.profile["dc"]["max_voltage"])
+        if abs(target - self.present_voltage) <= step:
+            self.present_voltage = target
+        else:
+            self.present_voltage += step if target > self.present_voltage else -step
+
+    def PreChargeReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        self._ramp(value_of(req["EVTargetVoltage"]))
+        return {"ResponseCode": "OK", "DC_EVSEStatus": self.dc_status(), "EVSEPresentVoltage": physical(self.present_voltage, "V")}
+
+    def CurrentDemandReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        dc = self.profile["dc"]
+        self._ramp(value_of(req["EVTargetVoltage"]))
+        wanted = value_of(req["EVTargetCurrent"])
+        power_cap = dc["max_power"] / max(self.present_voltage, 1.0)
+        self.present_current = min(wanted, dc["max_current"], power_cap)
+        self.meter_wh += self.profile["meter"]["wh_per_loop"]
+        return {
+            "ResponseCode": "OK",
+            "DC_EVSEStatus": self.dc_status(),
+            "EVSEPresentVoltage": physical(self.present_voltage, "V"),
+            "EVSEPresentCurrent": physical(round(self.present_current, 1), "A"),
+            "EVSECurrentLimitAchieved": wanted > dc["max_current"],
+            "EVSEVoltageLimitAchieved": value_of(req["EVTargetVoltage"]) > dc["max_voltage"],
+            "EVSEPowerLimitAchieved": wanted > power_cap,
+            "EVSEMaximumVoltageLimit": physical(dc["max_voltage"], "V"),
+            "EVSEMaximumCurrentLimit": physical(dc["max_current"], "A"),
+            "EVSEMaximumPowerLimit": physical(dc["max_power"], "W"),
+            "EVSEID": self.profile["evse_id"],
+            "SAScheduleTupleID": self.profile["schedule"]["sa_schedule_tuple_id"],
+            "MeterInfo": self.meter_info(),
+            "ReceiptRequired": self.profile["receipt_required"],
+        }
+
+    def WeldingDetectionReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        self._ramp(0.0)  # contactors open: the output discharges
+        return {"ResponseCode": "OK", "DC_EVSEStatus": self.dc_status("EVSE_NotReady"), "EVSEPresentVoltage": physical(self.present_voltage, "V")}
+
+    def SessionStopReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        return {"ResponseCode": "OK"}
