@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+import asyncio
+import tempfile
+
 from . import __version__, exi
 from .errors import V2GError
 from .transport import v2gtp
@@ -88,7 +91,7 @@ def cmd_exi_decode(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def cmd_exi_demo(args: argparse.Namespace) -> int:
     message = exi.from_xml(SEED_XML)
     payload = exi.encode(message)
     frame = v2gtp.frame(payload)
@@ -106,13 +109,154 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tracer(args: argparse.Namespace):
+    from .trace import Tracer
+
+    return Tracer(console=None if getattr(args, "quiet", False) else sys.stdout, log_path=getattr(args, "log", None))
+
+
+def _secc_tls(args: argparse.Namespace):
+    from .transport.tls import secc_context
+
+    return secc_context(args.pki) if args.tls else None
+
+
+def _evcc_tls(args: argparse.Namespace):
+    from .transport.tls import evcc_context
+
+    return evcc_context(args.trust or f"{args.pki}/ev_trust") if args.tls else None
+
+
+def cmd_secc(args: argparse.Namespace) -> int:
+    from .profiles import load_profile
+    from .secc.server import SeccServer
+
+    profile = load_profile("secc", args.profile)
+    if args.sequence_timeout is not None:
+        profile["timers"]["sequence_timeout"] = args.sequence_timeout
+    tracer = _tracer(args)
+
+    async def main() -> None:
+        server = SeccServer(profile, host=args.host, port=args.port, ssl_context=_secc_tls(args), tracer=tracer,
+                            interface=args.interface, sdp_port=None if args.no_sdp else args.sdp_port)
+        await server.start()
+        if args.once:
+            await server.session_done.wait()
+            await server.close()
+            return
+        await server.serve_forever()
+
+    asyncio.run(main())
+    return 0
+
+
+def cmd_evcc(args: argparse.Namespace) -> int:
+    from .evcc.client import run_evcc
+    from .profiles import load_profile
+
+    profile = load_profile("evcc", args.profile)
+    if args.loops is not None:
+        profile["charge_loops"] = args.loops
+    tracer = _tracer(args)
+    outcome = asyncio.run(run_evcc(profile, args.host, args.port, _evcc_tls(args), tracer, args.interface,
+                                   sdp_target=args.sdp_target, sdp_port=args.sdp_port))
+    print(f"v2glab evcc: {'session complete' if outcome.ok else 'session FAILED'}: {outcome.reason}", file=sys.stderr)
+    return 0 if outcome.ok else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """An SECC and an EVCC on loopback, found by SDP (unicast to ::1), one full session."""
+    import random
+
+    from .evcc.client import run_evcc
+    from .pki import init_pki
+    from .profiles import load_profile
+    from .secc.server import SeccServer
+    from .transport.tls import evcc_context, secc_context
+
+    from .trace import Tracer
+
+    mode = "dc" if args.dc else "ac"
+    tracer = _tracer(args)  # the SECC's view shows every message once
+    ev_tracer = Tracer(console=tracer.console, messages=False)
+
+    async def main(pki: str | None) -> tuple[bool, str]:
+        sdp_port = random.randint(20000, 40000)
+        server = SeccServer(load_profile("secc", mode), host="::1", ssl_context=secc_context(pki) if pki else None,
+                            tracer=tracer, sdp_port=sdp_port)
+        await server.start()
+        try:
+            outcome = await run_evcc(load_profile("evcc", mode), ssl_context=evcc_context(f"{pki}/ev_trust") if pki else None,
+                                     tracer=ev_tracer, sdp_target="::1", sdp_port=sdp_port)
+            await asyncio.wait_for(server.session_done.wait(), 5)
+        finally:
+            await server.close()
+        secc_outcome = server.outcomes[-1] if server.outcomes else None
+        ok = outcome.ok and secc_outcome is not None and secc_outcome.ok
+        return ok, f"EVCC: {outcome.reason}; SECC: {secc_outcome.reason if secc_outcome else 'no session'}"
+
+    with tempfile.TemporaryDirectory(prefix="v2glab-pki-") as tmp:
+        if args.tls:
+            init_pki(tmp)
+        ok, summary = asyncio.run(main(tmp if args.tls else None))
+    print(f"\nv2glab demo ({mode.upper()}{', TLS' if args.tls else ''}): {'PASS' if ok else 'FAIL'}: {summary}")
+    return 0 if ok else 1
+
+
+def cmd_pki_init(args: argparse.Namespace) -> int:
+    from .pki import init_pki
+
+    for path in init_pki(args.directory, args.secc_id):
+        print(path)
+    return 0
+
+
+def _add_network(p: argparse.ArgumentParser, role: str) -> None:
+    p.add_argument("--profile", help="built-in 'ac' or 'dc', or a TOML file (default: ac)")
+    p.add_argument("--interface", metavar="IFACE", help="network interface: link-local IPv6 and SDP multicast on it")
+    p.add_argument("--tls", action="store_true", help="TLS 1.2 as ISO 15118-2 prescribes")
+    p.add_argument("--pki", default="pki", help="folder made by `v2glab pki init` (default: ./pki)")
+    p.add_argument("--sdp-port", type=int, default=15118, help="UDP port of SDP (default 15118)")
+    p.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines, with the raw hex")
+    p.add_argument("--quiet", action="store_true", help="no trace on the console")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="v2glab", description="ISO 15118-2 test lab: EXI codec, SECC and EVCC.")
     parser.add_argument("--version", action="version", version=f"v2glab {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    demo = sub.add_parser("demo", help="encode the vendor reference's ChargingStatusRes and decode it back")
+    demo = sub.add_parser("demo", help="run an SECC and an EVCC on loopback through a full charging session")
+    demo.add_argument("--dc", action="store_true", help="a DC session (default AC)")
+    demo.add_argument("--tls", action="store_true", help="over TLS, with a freshly generated test PKI")
+    demo.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines")
+    demo.add_argument("--quiet", action="store_true", help="no trace on the console")
     demo.set_defaults(func=cmd_demo)
+
+    secc = sub.add_parser("secc", help="serve as a charging station (SECC)")
+    _add_network(secc, "secc")
+    secc.add_argument("--host", default="::", help="address to listen on (default ::)")
+    secc.add_argument("--port", type=int, help="TCP port (default: random in 49152-65535)")
+    secc.add_argument("--no-sdp", action="store_true", help="do not answer SDP")
+    secc.add_argument("--sequence-timeout", type=float, help="seconds to wait for the next request (default 60)")
+    secc.add_argument("--once", action="store_true", help="exit after the first session")
+    secc.set_defaults(func=cmd_secc)
+
+    evcc = sub.add_parser("evcc", help="run one charging session as an EV (EVCC)")
+    _add_network(evcc, "evcc")
+    evcc.add_argument("--host", help="SECC address; without it the SECC is found by SDP")
+    evcc.add_argument("--port", type=int, help="SECC TCP port")
+    evcc.add_argument("--sdp-target", default="ff02::1", help="where SDP requests go (default ff02::1)")
+    evcc.add_argument("--trust", help="EV trust store: a PEM file or folder (default PKI/ev_trust)")
+    evcc.add_argument("--loops", type=int, help="charge-loop requests before stopping")
+    evcc.set_defaults(func=cmd_evcc)
+
+    pki = sub.add_parser("pki", help="test certificates")
+    pki_sub = pki.add_subparsers(dest="pki_command", required=True)
+    pki_init = pki_sub.add_parser("init", help="write a V2G root, two CPO Sub-CAs, an SECC leaf and the EV trust store")
+    pki_init.add_argument("directory")
+    pki_init.add_argument("--secc-id", default="DEV2GE12345", help="common name of the SECC leaf")
+    pki_init.set_defaults(func=cmd_pki_init)
 
     exi_parser = sub.add_parser("exi", help="encode and decode EXI messages")
     exi_sub = exi_parser.add_subparsers(dest="exi_command", required=True)
@@ -127,6 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     dec.add_argument("--file", type=Path, help="file holding hex text or raw bytes")
     dec.add_argument("--schema", choices=SCHEMA_CHOICES, help="default: detected from the first bits")
     dec.set_defaults(func=cmd_exi_decode)
+    exi_demo = exi_sub.add_parser("demo", help="encode the vendor reference's ChargingStatusRes and decode it back")
+    exi_demo.set_defaults(func=cmd_exi_demo)
     return parser
 
 

@@ -1,0 +1,50 @@
+"""The EVCC as a network client: SDP discovery (or a given address), then one session over TCP or TLS."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from typing import Any
+
+from ..exi import grammar
+from ..protocol.events import Close
+from ..trace import Tracer
+from ..transport import sdp
+from ..transport.connection import drive
+from .session import EvccSession
+
+
+async def run_evcc(
+    profile: dict[str, Any],
+    host: str | None = None,
+    port: int | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+    tracer: Tracer | None = None,
+    interface: str | None = None,
+    sdp_target: str = sdp.SDP_MULTICAST,
+    sdp_port: int = sdp.SDP_PORT,
+) -> Close:
+    """Run one charging session; the Close says whether it ended normally and why not."""
+    tracer = tracer or Tracer()
+    for schema in ("app", "iso15118-2"):
+        grammar(schema)  # loaded before the session, not inside a response timeout
+    if host is None or port is None:
+        security = sdp.SECURITY_TLS if ssl_context else sdp.SECURITY_NONE
+        try:
+            found = await sdp.discover(security, interface, sdp_target, sdp_port)
+        except sdp.SDPError as exc:
+            return Close(str(exc), ok=False)
+        tracer.note("EVCC", f"SDP: SECC at [{found.address}]:{found.port} ({'TLS' if found.security == sdp.SECURITY_TLS else 'TCP'})")
+        if ssl_context is not None and found.security != sdp.SECURITY_TLS:
+            return Close("asked for TLS, the SECC offers plain TCP only", ok=False)
+        host, port = found.address, found.port
+    elif interface and host.lower().startswith("fe80") and "%" not in host:
+        host = f"{host}%{interface}"
+    try:
+        reader, writer = await asyncio.open_connection(host, port, ssl=ssl_context, server_hostname="" if ssl_context else None)
+    except ssl.SSLError as exc:
+        return Close(f"TLS handshake failed: {exc.reason or exc}", ok=False)
+    except OSError as exc:
+        return Close(f"cannot connect to [{host}]:{port}: {exc.strerror or exc}", ok=False)
+    tracer.note("EVCC", f"connected to [{host}]:{port}" + (" over TLS" if ssl_context else ""))
+    return await drive(EvccSession(profile), reader, writer, tracer, "EVCC", f"[{host}]:{port}")

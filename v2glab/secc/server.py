@@ -1,0 +1,97 @@
+"""The SECC as a network service: a TCP or TLS listener on a port in 49152-65535, plus SDP."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import socket
+import ssl
+from typing import Any
+
+from ..exi import grammar
+from ..protocol.events import Close
+from ..trace import Tracer
+from ..transport import sdp
+from ..transport.connection import drive
+from .session import SeccSession, SessionStore
+
+# [V2G2-169] the SECC's TCP port is a dynamic port
+PORT_RANGE = (49152, 65535)
+
+
+class SeccServer:
+    def __init__(
+        self,
+        profile: dict[str, Any],
+        host: str = "::",
+        port: int | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        tracer: Tracer | None = None,
+        interface: str | None = None,
+        sdp_port: int | None = sdp.SDP_PORT,
+        advertise: str | None = None,
+    ) -> None:
+        self.profile = profile
+        self.host = host
+        self.port = port
+        self.ssl_context = ssl_context
+        self.tracer = tracer or Tracer()
+        self.interface = interface
+        self.sdp_port = sdp_port
+        self.advertise = advertise
+        self.store = SessionStore()
+        self.outcomes: list[Close] = []
+        self.connections = 0
+        self._server: asyncio.Server | None = None
+        self._sdp: asyncio.DatagramTransport | None = None
+        self.session_done = asyncio.Event()
+
+    async def start(self) -> None:
+        for schema in ("app", "iso15118-2"):
+            grammar(schema)  # load the tables now, not inside the first response's time budget
+        host = self.host
+        if self.interface and host in ("::", None):
+            host = f"{sdp.link_local_address(self.interface)}%{self.interface}"
+        for attempt in range(50):
+            port = self.port or random.randint(*PORT_RANGE)
+            try:
+                self._server = await asyncio.start_server(self._connection, host, port, ssl=self.ssl_context, family=socket.AF_INET6 if ":" in host else socket.AF_UNSPEC)
+                self.port = port
+                break
+            except OSError:
+                if self.port or attempt == 49:
+                    raise
+        kind = "TLS" if self.ssl_context else "TCP"
+        self.tracer.note("SECC", f"listening on {kind} [{host}]:{self.port}")
+        if self.sdp_port is not None:
+            self._sdp = await sdp.start_sdp_server(self._sdp_answer, self.interface, self.sdp_port, on_event=lambda s: self.tracer.note("SECC", s))
+            self.tracer.note("SECC", f"SDP on UDP port {self.sdp_port}" + (f", ff02::1 on {self.interface}" if self.interface else ""))
+
+    def _sdp_answer(self, request: sdp.SDPRequest) -> sdp.SDPResponse | None:
+        if request.transport != sdp.TRANSPORT_TCP:
+            return None  # only TCP is offered
+        address = self.advertise
+        if address is None:
+            address = sdp.link_local_address(self.interface) if self.interface else ("::1" if self.host in ("::", "::1") else self.host)
+        security = sdp.SECURITY_TLS if self.ssl_context else sdp.SECURITY_NONE
+        return sdp.SDPResponse(address, self.port or 0, security, sdp.TRANSPORT_TCP)
+
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        peer = writer.get_extra_info("peername")
+        name = f"conn{self.connections} [{peer[0]}]:{peer[1]}" if peer else f"conn{self.connections}"
+        self.tracer.note("SECC", f"{name}: connected")
+        outcome = await drive(SeccSession(self.profile, self.store), reader, writer, self.tracer, "SECC", name)
+        self.outcomes.append(outcome)
+        self.session_done.set()
+
+    async def close(self) -> None:
+        if self._sdp is not None:
+            self._sdp.close()
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def serve_forever(self) -> None:
+        assert self._server is not None
+        await self._server.serve_forever()

@@ -1,0 +1,108 @@
+"""The message trace: one console entry per message, and the same as JSON lines with ``--log``.
+
+Each entry: wall time, direction, the V2GTP header fields as the vendor reference
+shows them, the message as XML in the vendor format, and the time since the
+previous message of the same connection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import threading
+import time
+from typing import IO, Any
+
+from .exi import Message
+from .transport.v2gtp import HEADER_LENGTH, parse_header
+
+
+class Tracer:
+    def __init__(self, console: IO[str] | None = sys.stdout, log_path: str | None = None, show_xml: bool = True, messages: bool = True) -> None:
+        self.console = console
+        self.show_xml = show_xml
+        self.messages = messages  # False: notes only (the demo's EVCC, whose messages the SECC already shows)
+        self._log: IO[str] | None = open(log_path, "a", encoding="utf-8") if log_path else None
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def message(self, role: str, connection: str, direction: str, frame_bytes: bytes, message: Message | None, error: str | None = None, at: tuple[float, float] | None = None) -> None:
+        """``direction`` is 'tx' (we sent) or 'rx' (we received); ``at`` = (time.time(), time.monotonic()) of arrival."""
+        if not self.messages:
+            return
+        now, mono = at or (time.time(), time.monotonic())
+        previous = self._last.get(connection)
+        self._last[connection] = mono
+        delta_ms = None if previous is None else (mono - previous) * 1000
+        header = None
+        try:
+            header = parse_header(frame_bytes[:HEADER_LENGTH], max_payload=2**32)
+        except Exception:  # noqa: BLE001 - a corrupted header is traced as raw bytes
+            pass
+        name = message.body_name if message else "(undecodable)" if error else "(raw)"
+        peer = "EVCC" if role == "SECC" else "SECC"
+        arrow = f"{role} -> {peer}" if direction == "tx" else f"{role} <- {peer}"
+        stamp = dt.datetime.fromtimestamp(now).strftime("%H:%M:%S.%f")[:-3]
+        if self.console is not None:
+            lines = [f"[{stamp}] {arrow}  {name}" + (f"  (+{delta_ms:.1f} ms)" if delta_ms is not None else "")]
+            if header is not None:
+                lines.append(
+                    f"  V2GTP  Protocol Version 0x{header.version:02X}  Inverse Version 0x{header.inverse:02X}  "
+                    f"Payload Type 0x{header.payload_type:04X}  Payload Length 0x{header.payload_length:08X}"
+                )
+            else:
+                lines.append(f"  raw {frame_bytes[:64].hex().upper()}")
+            if error:
+                lines.append(f"  error: {error}")
+            if message is not None and self.show_xml:
+                lines.extend("  " + line for line in message.to_xml().rstrip("\n").split("\n"))
+            with self._lock:
+                print("\n".join(lines), file=self.console, flush=True)
+        if self._log is not None:
+            record: dict[str, Any] = {
+                "time": dt.datetime.fromtimestamp(now, dt.timezone.utc).isoformat(),
+                "role": role,
+                "connection": connection,
+                "direction": direction,
+                "message": name,
+                "delta_ms": None if delta_ms is None else round(delta_ms, 3),
+                "hex": frame_bytes.hex().upper(),
+            }
+            if header is not None:
+                record["v2gtp"] = {"version": header.version, "inverse": header.inverse, "payload_type": f"0x{header.payload_type:04X}", "payload_length": header.payload_length}
+            if message is not None:
+                record["xml"] = message.to_xml()
+            if error:
+                record["error"] = error
+            with self._lock:
+                self._log.write(json.dumps(record) + "\n")
+                self._log.flush()
+
+    def note(self, role: str, text: str) -> None:
+        if self.console is not None:
+            stamp = dt.datetime.now().strftime("%H:%M:%S.%f")[:-3]
+            with self._lock:
+                print(f"[{stamp}] {role}: {text}", file=self.console, flush=True)
+        if self._log is not None:
+            with self._lock:
+                self._log.write(json.dumps({"time": dt.datetime.now(dt.timezone.utc).isoformat(), "role": role, "note": text}) + "\n")
+                self._log.flush()
+
+    def close(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+class NullTracer(Tracer):
+    """Traces nothing (load tests)."""
+
+    def __init__(self) -> None:
+        super().__init__(console=None)
+
+    def message(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def note(self, role: str, text: str) -> None:
+        pass
