@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from v2glab import exi
@@ -61,8 +64,69 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2 and "not well formed" in result.stderr
 
 
-def test_demo_round_trips_the_seed() -> None:
-    result = run("demo")
+def test_exi_demo_round_trips_the_seed() -> None:
+    result = run("exi", "demo")
     assert result.returncode == 0, result.stderr
     assert "Payload Length    0x00000027" in result.stdout
     assert "round trip OK: 39-byte payload" in result.stdout
+
+
+def test_demo_runs_a_full_ac_session_with_a_readable_trace(tmp_path: Path) -> None:
+    log = tmp_path / "trace.jsonl"
+    result = run("demo", "--log", str(log))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "v2glab demo (AC): PASS" in result.stdout
+    assert "SECC <- EVCC  ChargingStatusReq" in result.stdout
+    assert "Payload Type 0x8001" in result.stdout and "<s1:ChargingStatusRes>" in result.stdout
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    messages = [r for r in records if "message" in r]
+    assert messages[0]["message"] == "supportedAppProtocolReq" and messages[-1]["message"] == "SessionStopRes"
+    first_res = next(r for r in messages if r["message"] == "SessionSetupRes")
+    assert first_res["hex"].startswith("01FE8001") and first_res["v2gtp"]["payload_type"] == "0x8001"
+    assert exi.decode(bytes.fromhex(first_res["hex"])[8:], "iso15118-2") == exi.from_xml(first_res["xml"])
+
+
+def test_demo_dc_over_tls() -> None:
+    result = run("demo", "--dc", "--tls", "--quiet")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "v2glab demo (DC, TLS): PASS" in result.stdout
+
+
+def test_secc_and_evcc_as_two_processes(tmp_path: Path) -> None:
+    port = str(random.randint(50000, 60000))
+    secc = subprocess.Popen([sys.executable, "-m", "v2glab.cli", "secc", "--host", "::1", "--port", port, "--no-sdp", "--once", "--quiet", "--profile", "dc"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(50):
+            ev = run("evcc", "--host", "::1", "--port", port, "--profile", "dc", "--quiet", "--loops", "2")
+            if "cannot connect" not in ev.stderr:
+                break
+            time.sleep(0.1)
+        assert ev.returncode == 0, ev.stderr
+        assert "session complete" in ev.stderr
+        assert secc.wait(timeout=10) == 0
+    finally:
+        secc.kill()
+
+
+def test_evcc_without_an_secc_fails_with_the_reason() -> None:
+    result = run("evcc", "--host", "::1", "--port", "1", "--quiet")
+    assert result.returncode == 1
+    assert "session FAILED: cannot connect to [::1]:1" in result.stderr
+
+
+def test_missing_profile_and_bad_keys_are_named(tmp_path: Path) -> None:
+    missing = run("secc", "--profile", str(tmp_path / "nope.toml"))
+    assert missing.returncode == 2 and "profile file not found" in missing.stderr and "Traceback" not in missing.stderr
+    typo = tmp_path / "typo.toml"
+    typo.write_text("[secc]\nevse_idd = 'x'\n")
+    bad = run("secc", "--profile", str(typo))
+    assert bad.returncode == 2 and "unknown profile key 'secc.evse_idd'" in bad.stderr
+
+
+def test_pki_init_writes_the_chain(tmp_path: Path) -> None:
+    result = run("pki", "init", str(tmp_path / "pki"))
+    assert result.returncode == 0, result.stderr
+    chain = (tmp_path / "pki" / "secc_chain.pem").read_text()
+    assert chain.count("BEGIN CERTIFICATE") == 3
+    assert (tmp_path / "pki" / "ev_trust" / "v2g_root.pem").exists()

@@ -105,4 +105,5 @@ def message_types(schema: str) -> list[str]:
     if "V2G_Message" not in g.document_index:
         return [local for _uri, local, _t in g.document]
     body = g.document_index["V2G_Message"][2].children["Body"][1]
-    return sorted(k for k in body.children if k not in g.abstract)
+    # the substitution head is no message (DIN does not even declare it abstract)
+    return sorted(k for k in body.children if k not in g.abstract and k != "BodyElement")
