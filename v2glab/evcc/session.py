@@ -206,7 +206,9 @@ class EvccSession:
 
     def after_PreChargeRes(self, body: dict[str, Any]) -> tuple:
         dc = self.profile["dc"]
-        if abs(value_of(body["EVSEPresentVoltage"]) - dc["target_voltage"]) > dc["precharge_tolerance"]:
+        matched = abs(value_of(body["EVSEPresentVoltage"]) - dc["target_voltage"]) <= dc["precharge_tolerance"]
+        give_up_waiting = 0 < dc["precharge_max_loops"] <= self.repeats + 1
+        if not matched and not give_up_waiting:
             self._again("PreCharge")
             return "PreChargeReq", self.pre_charge()
         self.repeats = 0
