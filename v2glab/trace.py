@@ -29,7 +29,7 @@ class Tracer:
 
     def message(self, role: str, connection: str, direction: str, frame_bytes: bytes, message: Message | None, error: str | None = None, at: tuple[float, float] | None = None) -> None:
         """``direction`` is 'tx' (we sent) or 'rx' (we received); ``at`` = (time.time(), time.monotonic()) of arrival."""
-        if not self.messages:
+        if not self.messages or (self.console is None and self._log is None):
             return
         now, mono = at or (time.time(), time.monotonic())
         previous = self._last.get(connection)

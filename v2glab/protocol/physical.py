@@ -9,6 +9,8 @@ SHORT_MAX = 32767
 
 def physical(value: float, unit: str) -> dict[str, Any]:
     """The most precise {Multiplier, Unit, Value} that holds ``value``."""
+    if value == int(value) and abs(value) <= SHORT_MAX:  # the common case: a whole number
+        return {"Multiplier": 0, "Unit": unit, "Value": int(value)}
     for multiplier in range(-3, 4):
         scaled = round(value / 10**multiplier)
         if abs(scaled) <= SHORT_MAX and abs(scaled * 10**multiplier - value) < 10**multiplier / 2 + 1e-9:

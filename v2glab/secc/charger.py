@@ -29,6 +29,14 @@ class Charger:
         self.present_current = 0.0
         self.meter_wh = profile["meter"]["start_wh"]
         self.selected_payment: str | None = None
+        dc = profile["dc"]
+        # Limits are constant for a charger: build their PhysicalValues once, not per message.
+        self.dc_limits = {
+            "EVSEMaximumVoltageLimit": physical(dc["max_voltage"], "V"),
+            "EVSEMaximumCurrentLimit": physical(dc["max_current"], "A"),
+            "EVSEMaximumPowerLimit": physical(dc["max_power"], "W"),
+        }
+        self.ac_max_current = physical(profile["ac"]["max_current"], "A")
 
     # -- status blocks -----------------------------------------------------
     def ac_status(self) -> dict[str, Any]:
@@ -146,7 +154,7 @@ class Charger:
             "ResponseCode": "OK",
             "EVSEID": self.profile["evse_id"],
             "SAScheduleTupleID": self.profile["schedule"]["sa_schedule_tuple_id"],
-            "EVSEMaxCurrent": physical(self.profile["ac"]["max_current"], "A"),
+            "EVSEMaxCurrent": self.ac_max_current,
             "MeterInfo": self.meter_info(),
             "ReceiptRequired": self.profile["receipt_required"],
             "AC_EVSEStatus": self.ac_status(),
@@ -190,9 +198,7 @@ class Charger:
             "EVSECurrentLimitAchieved": wanted > dc["max_current"],
             "EVSEVoltageLimitAchieved": value_of(req["EVTargetVoltage"]) > dc["max_voltage"],
             "EVSEPowerLimitAchieved": wanted > power_cap,
-            "EVSEMaximumVoltageLimit": physical(dc["max_voltage"], "V"),
-            "EVSEMaximumCurrentLimit": physical(dc["max_current"], "A"),
-            "EVSEMaximumPowerLimit": physical(dc["max_power"], "W"),
+            **self.dc_limits,
             "EVSEID": self.profile["evse_id"],
             "SAScheduleTupleID": self.profile["schedule"]["sa_schedule_tuple_id"],
             "MeterInfo": self.meter_info(),

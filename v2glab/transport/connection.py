@@ -45,9 +45,10 @@ async def drive(core: SessionCore, reader: asyncio.StreamReader, writer: asyncio
     try:
         await perform(core.start())
         while outcome is None:
-            timeout = None if deadline is None else max(0.0, deadline - loop.time())
             try:
-                data = await asyncio.wait_for(reader.read(65536), timeout)
+                # asyncio.timeout, unlike wait_for, starts no task per read (Python 3.11)
+                async with asyncio.timeout_at(deadline):
+                    data = await reader.read(65536)
             except TimeoutError:
                 deadline = None
                 await perform(core.timeout())

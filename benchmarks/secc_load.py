@@ -1,0 +1,149 @@
+"""Load on one SECC process: N simulated EVs each loop ChargingStatusReq (AC) or CurrentDemandReq (DC)
+every 100 ms, each plugged in at a random moment of the first second. Reports the response time seen by the EVs (p50, p99, max) and the SECC's CPU.
+
+    python benchmarks/secc_load.py [--evs 10 100 200] [--mode ac dc] [--seconds 10]
+
+The SECC runs as `v2glab secc` in its own process on ::1, pinned to CPU 0 where
+possible; the EVs run here, pinned to CPU 1, each driven by the sans-I/O EVCC core
+over its own TCP connection. Response time is measured from writing a request to
+having its whole response, so it includes this process's own scheduling.
+Target: p99 <= 5 ms with 200 EVs (the standard allows 25 ms for CurrentDemandRes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+from v2glab.evcc.session import LOOP_WAIT, EvccSession
+from v2glab.profiles import load_profile
+from v2glab.protocol.events import Close, Send, StartTimer
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+
+
+async def one_ev(port: int, mode: str, stop_at: float, samples: list[float], ready: asyncio.Event, errors: list[str]) -> None:
+    profile = load_profile("evcc", mode)
+    profile["charge_loops"] = 10**9
+    profile["loop_period"] = 0.1
+    core = EvccSession(profile)
+    loop_request = "ChargingStatusReq" if mode == "ac" else "CurrentDemandReq"
+    await asyncio.sleep(random.uniform(0, 1.0))  # cars plug in at random moments: random loop phases
+    reader, writer = await asyncio.open_connection("::1", port)
+    sent_at: float | None = None
+    deadline: float | None = None
+    loop = asyncio.get_running_loop()
+
+    def perform(events: list) -> bool:
+        nonlocal sent_at, deadline
+        for event in events:
+            if isinstance(event, Send):
+                writer.write(event.frame)
+                sent_at = time.perf_counter() if event.message.body_name == loop_request else None
+            elif isinstance(event, StartTimer):
+                deadline = loop.time() + event.seconds if event.name == LOOP_WAIT else None
+            elif isinstance(event, Close):
+                if not event.ok:
+                    errors.append(event.reason)
+                return False
+        return True
+
+    perform(core.start())
+    try:
+        while loop.time() < stop_at:
+            if deadline is not None:
+                await asyncio.sleep(max(0.0, deadline - loop.time()))
+                deadline = None
+                if not perform(core.timeout()):
+                    return
+                continue
+            data = await asyncio.wait_for(reader.read(65536), 5)
+            if not data:
+                errors.append("SECC closed the connection")
+                return
+            if sent_at is not None:
+                if ready.is_set():
+                    samples.append(time.perf_counter() - sent_at)
+                sent_at = None
+            if not perform(core.receive_data(data)):
+                return
+    finally:
+        writer.close()
+
+
+async def run(n: int, mode: str, seconds: float, port: int, secc_pid: int) -> dict:
+    samples: list[float] = []
+    errors: list[str] = []
+    ready = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    warmup = 2.0
+    stop_at = loop.time() + warmup + seconds
+    tasks = []
+    for _ in range(n):
+        tasks.append(asyncio.create_task(one_ev(port, mode, stop_at, samples, ready, errors)))
+    await asyncio.sleep(warmup)
+    ready.set()
+    cpu0, t0, own0 = cpu_seconds(secc_pid), time.monotonic(), cpu_seconds(os.getpid())
+    await asyncio.gather(*tasks, return_exceptions=True)
+    cpu1, t1, own1 = cpu_seconds(secc_pid), time.monotonic(), cpu_seconds(os.getpid())
+    samples.sort()
+    return {
+        "n": n,
+        "count": len(samples),
+        "p50": statistics.median(samples) * 1000 if samples else float("nan"),
+        "p99": samples[int(0.99 * (len(samples) - 1))] * 1000 if samples else float("nan"),
+        "max": samples[-1] * 1000 if samples else float("nan"),
+        "cpu": 100 * (cpu1 - cpu0) / (t1 - t0),
+        "ev_cpu": 100 * (own1 - own0) / (t1 - t0),
+        "rate": len(samples) / (t1 - t0),
+        "errors": errors,
+    }
+
+
+def start_secc(mode: str, port: int) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "v2glab.cli", "secc", "--host", "::1", "--port", str(port), "--no-sdp", "--quiet", "--profile", mode]
+    if hasattr(os, "sched_setaffinity") and os.cpu_count() and os.cpu_count() > 1:
+        cmd = ["taskset", "-c", "0", *cmd]
+    proc = subprocess.Popen(cmd)
+    time.sleep(1.5)
+    return proc
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--evs", type=int, nargs="+", default=[10, 100, 200])
+    parser.add_argument("--mode", nargs="+", default=["ac", "dc"], choices=["ac", "dc"])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
+        os.sched_setaffinity(0, {1})
+    print(f"one SECC process, EVs looping every 100 ms for {args.seconds:g} s after a 2 s warm-up")
+    print(f"{'mode':<4} {'EVs':>4} {'responses':>9} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'SECC CPU':>9} {'EVs CPU':>8}")
+    for mode in args.mode:
+        for n in args.evs:
+            port = random.randint(50000, 60000)
+            secc = start_secc(mode, port)
+            try:
+                r = asyncio.run(run(n, mode, args.seconds, port, secc.pid))
+            finally:
+                secc.terminate()
+                secc.wait()
+            print(f"{mode.upper():<4} {n:>4} {r['count']:>9} {r['rate']:>7.0f} {r['p50']:>7.2f} {r['p99']:>7.2f} {r['max']:>7.2f} {r['cpu']:>8.1f}% {r['ev_cpu']:>7.1f}%")
+            if r["errors"]:
+                print(f"     {len(r['errors'])} EV(s) failed, first: {r['errors'][0]}")
+
+
+if __name__ == "__main__":
+    main()
