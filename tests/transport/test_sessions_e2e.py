@@ -239,3 +239,34 @@ def test_secc_presents_the_full_chain(pki: Path) -> None:
             await server.close()
 
     asyncio.run(main())
+
+
+def test_ipv4_for_convenience() -> None:
+    async def main() -> None:
+        profile = load_profile("secc", "ac")
+        server = SeccServer(profile, host="127.0.0.1", tracer=NullTracer(), sdp_port=None)
+        await server.start()
+        try:
+            outcome = await run_evcc(load_profile("evcc", "ac"), "127.0.0.1", server.port, tracer=NullTracer())
+            assert outcome.ok, outcome.reason
+        finally:
+            await server.close()
+
+    asyncio.run(main())
+
+
+def test_sslkeylogfile_lets_wireshark_decrypt(pki: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    keylog = tmp_path / "keys.log"
+    monkeypatch.setenv("SSLKEYLOGFILE", str(keylog))
+
+    async def main() -> None:
+        server = await start_secc("ac", pki)
+        try:
+            outcome = await ev_session(server, trust=pki / "ev_trust", via_sdp=False)
+            assert outcome.ok, outcome.reason
+        finally:
+            await server.close()
+
+    asyncio.run(main())
+    lines = keylog.read_text().splitlines()
+    assert any(line.startswith("CLIENT_RANDOM ") for line in lines)  # the TLS 1.2 master secret, NSS format
