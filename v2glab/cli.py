@@ -203,6 +203,43 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from .profiles import load_profile
+    from .script.runner import ScriptRunner
+
+    script = Path(args.script)
+    if not script.is_file():
+        raise V2GError(f"script not found: {script}")
+    profile = load_profile(args.role, args.profile or ("dc" if args.dc else "ac"))
+    tls = _secc_tls(args) if args.role == "secc" else _evcc_tls(args)
+    runner = ScriptRunner(args.role, profile, _tracer(args), host=args.host, port=args.port, ssl_context=tls,
+                          interface=args.interface, sdp_port=None if args.no_sdp else args.sdp_port, sdp_target=args.sdp_target)
+    code = runner.run(script)
+    if runner.error:
+        print(f"v2glab run: {runner.error}", file=sys.stderr)
+    verdicts = runner.session.verdicts
+    failed = [v for v in verdicts if not v.passed]
+    for v in failed:
+        print(f"v2glab run: FAIL {v.name}: {v.detail}", file=sys.stderr)
+    if code != 2:
+        print(f"v2glab run: {len(verdicts) - len(failed)} of {len(verdicts)} checks passed", file=sys.stderr)
+    return code
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    from .script import apidoc
+
+    roles = [args.role] if args.role else ["secc", "evcc"]
+    schemas = [args.schema] if args.schema else ["iso15118-2", "app"]
+    if args.format == "names":
+        for role in roles:
+            for name in apidoc.names(role, schemas):
+                print(name)
+    else:
+        print(apidoc.markdown(roles, schemas), end="")
+    return 0
+
+
 def cmd_pki_init(args: argparse.Namespace) -> int:
     from .pki import init_pki
 
@@ -250,6 +287,24 @@ def build_parser() -> argparse.ArgumentParser:
     evcc.add_argument("--trust", help="EV trust store: a PEM file or folder (default PKI/ev_trust)")
     evcc.add_argument("--loops", type=int, help="charge-loop requests before stopping")
     evcc.set_defaults(func=cmd_evcc)
+
+    run = sub.add_parser("run", help="run a Lua script that plays the SECC or the EVCC")
+    run.add_argument("script", metavar="SCRIPT.lua")
+    run.add_argument("--role", choices=["secc", "evcc"], required=True)
+    _add_network(run, "run")
+    run.add_argument("--dc", action="store_true", help="use the built-in DC profile (same as --profile dc)")
+    run.add_argument("--host", help="SECC: address to listen on; EVCC: SECC address (else SDP)")
+    run.add_argument("--port", type=int, help="SECC: TCP port (default random 49152-65535); EVCC: SECC port")
+    run.add_argument("--no-sdp", action="store_true", help="SECC: do not answer SDP")
+    run.add_argument("--sdp-target", default="ff02::1", help="EVCC: where SDP requests go")
+    run.add_argument("--trust", help="EVCC trust store (default PKI/ev_trust)")
+    run.set_defaults(func=cmd_run)
+
+    api_parser = sub.add_parser("api", help="list the generated Lua API")
+    api_parser.add_argument("--role", choices=["secc", "evcc"])
+    api_parser.add_argument("--schema", choices=["iso15118-2", "app"])
+    api_parser.add_argument("--format", choices=["names", "markdown"], default="names")
+    api_parser.set_defaults(func=cmd_api)
 
     pki = sub.add_parser("pki", help="test certificates")
     pki_sub = pki.add_subparsers(dest="pki_command", required=True)

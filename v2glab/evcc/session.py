@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import exi
-from ..errors import EXIError, V2GTPError
+from ..errors import EXIError, V2GTPError, ValidationError
 from ..protocol.events import Close, Event, Received, Send, StartTimer, StateChanged
 from ..protocol.messages import DIN_NAMESPACE, ISO2_NAMESPACE, response_name, v2g_message
 from ..protocol.physical import physical, value_of
@@ -44,10 +44,34 @@ class EvccSession:
 
     # -- inputs -----------------------------------------------------------
     def start(self) -> list[Event]:
+        return self._send(exi.Message("app", "supportedAppProtocolReq", self.app_protocol_offer()))
+
+    def app_protocol_offer(self) -> dict[str, Any]:
         protocols = [{"ProtocolNamespace": ISO2_NAMESPACE, "VersionNumberMajor": 2, "VersionNumberMinor": 0, "SchemaID": 1, "Priority": 1}]
         if self.profile["offer_din"]:
             protocols.append({"ProtocolNamespace": DIN_NAMESPACE, "VersionNumberMajor": 2, "VersionNumberMinor": 0, "SchemaID": 2, "Priority": 2})
-        return self._send(exi.Message("app", "supportedAppProtocolReq", {"AppProtocol": protocols}))
+        return {"AppProtocol": protocols}
+
+    def default_request(self, name: str) -> dict[str, Any] | None:
+        """What this car would send as ``name`` now (None: no opinion; the caller uses the minimal body)."""
+        builders = {
+            "supportedAppProtocolReq": self.app_protocol_offer,
+            "SessionSetupReq": lambda: {"EVCCID": bytes.fromhex(self.profile["evcc_id"])},
+            "ServiceDiscoveryReq": dict,
+            "PaymentServiceSelectionReq": lambda: {"SelectedPaymentOption": self.profile["payment_option"], "SelectedServiceList": {"SelectedService": [{"ServiceID": 1}]}},
+            "AuthorizationReq": dict,
+            "ChargeParameterDiscoveryReq": self.charge_parameters,
+            "PowerDeliveryReq": lambda: self.power_delivery("Start"),
+            "ChargingStatusReq": dict,
+            "CableCheckReq": lambda: {"DC_EVStatus": self.dc_status()},
+            "PreChargeReq": self.pre_charge,
+            "CurrentDemandReq": lambda: self.loop_request()[1] if self.mode == "DC" else None,
+            "WeldingDetectionReq": lambda: {"DC_EVStatus": self.dc_status()},
+            "SessionStopReq": lambda: {"ChargingSession": "Terminate"},
+            "MeteringReceiptReq": lambda: {"SessionID": self.session_id, "SAScheduleTupleID": self.sa_schedule_tuple_id, "MeterInfo": {"MeterID": "unknown"}},
+        }
+        build = builders.get(name)
+        return build() if build else None
 
     def receive_data(self, data: bytes) -> list[Event]:
         if self.closed:
@@ -94,6 +118,11 @@ class EvccSession:
         if name != expected:
             raise SessionFailed(f"expected {expected}, got {name}")
         self.pending = None
+        if self.profile["validate_responses"]:
+            try:
+                exi.encode(message)  # the facet checks of the encoder, on what came in
+            except ValidationError as exc:
+                raise SessionFailed(f"{name} breaks the schema: {exc}") from None
         body = message.body
         code = body.get("ResponseCode", "")
         if code.startswith("FAILED") or code.startswith("Failed"):

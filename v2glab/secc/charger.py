@@ -55,7 +55,10 @@ class Charger:
     # -- one method per request -------------------------------------------
     def SessionSetupReq(self, req: dict[str, Any], rejoined: bool = False) -> dict[str, Any]:
         code = "OK_OldSessionJoined" if rejoined else "OK_NewSessionEstablished"
-        return {"ResponseCode": code, "EVSEID": self.profile["evse_id"], "EVSETimeStamp": int(self.clock())}
+        body: dict[str, Any] = {"ResponseCode": code, "EVSEID": self.profile["evse_id"]}
+        if self.profile["send_evse_timestamp"]:
+            body["EVSETimeStamp"] = int(self.clock())
+        return body
 
     def ServiceDiscoveryReq(self, req: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -150,15 +153,17 @@ class Charger:
 
     def ChargingStatusReq(self, req: dict[str, Any]) -> dict[str, Any]:
         self.meter_wh += self.profile["meter"]["wh_per_loop"]
-        return {
+        body: dict[str, Any] = {
             "ResponseCode": "OK",
             "EVSEID": self.profile["evse_id"],
             "SAScheduleTupleID": self.profile["schedule"]["sa_schedule_tuple_id"],
             "EVSEMaxCurrent": self.ac_max_current,
-            "MeterInfo": self.meter_info(),
-            "ReceiptRequired": self.profile["receipt_required"],
-            "AC_EVSEStatus": self.ac_status(),
         }
+        if self.profile["receipt_required"]:  # the EV signs the MeterInfo it gets here [V2G2-691]
+            body["MeterInfo"] = self.meter_info()
+        body["ReceiptRequired"] = self.profile["receipt_required"]
+        body["AC_EVSEStatus"] = self.ac_status()
+        return body
 
     def MeteringReceiptReq(self, req: dict[str, Any]) -> dict[str, Any]:
         name, status = self.evse_status()

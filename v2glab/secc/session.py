@@ -72,6 +72,21 @@ def allowed_after(response: str, body: dict[str, Any], mode: str, payment: str |
     return set()  # SessionStopRes: nothing more on this connection
 
 
+def negotiate(request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """supportedAppProtocolRes for an offer: the EV's most preferred protocol the SECC speaks.
+
+    Returns the response body and the chosen AppProtocol entry (None: Failed_NoNegotiation).
+    """
+    offers = sorted(request.get("AppProtocol", []), key=lambda p: p["Priority"])
+    for offer in offers:
+        version = SUPPORTED_PROTOCOLS.get(offer["ProtocolNamespace"])
+        if version and offer["VersionNumberMajor"] == version[0]:
+            minor_ok = offer["VersionNumberMinor"] == version[1]
+            code = "OK_SuccessfulNegotiation" if minor_ok else "OK_SuccessfulNegotiationWithMinorDeviation"
+            return {"ResponseCode": code, "SchemaID": offer["SchemaID"]}, offer
+    return {"ResponseCode": "Failed_NoNegotiation"}, None
+
+
 class SessionStore:
     """Paused sessions of one SECC, shared by its connections, so an EV can rejoin [V2G2-463]."""
 
@@ -139,23 +154,10 @@ class SeccSession:
     def _app_protocol(self, message: exi.Message) -> list[Event]:
         if message.name != APP:
             return self._close(f"expected {APP}, got {message.name}", ok=False)
-        offers = sorted(message.content.get("AppProtocol", []), key=lambda p: p["Priority"])
-        chosen = None
-        for offer in offers:
-            version = SUPPORTED_PROTOCOLS.get(offer["ProtocolNamespace"])
-            if version and offer["VersionNumberMajor"] == version[0]:
-                chosen = offer
-                break
+        body, chosen = negotiate(message.content)
+        events = self._send(exi.Message("app", "supportedAppProtocolRes", body))
         if chosen is None:
-            body: dict[str, Any] = {"ResponseCode": "Failed_NoNegotiation"}
-        else:
-            minor_ok = chosen["VersionNumberMinor"] == SUPPORTED_PROTOCOLS[chosen["ProtocolNamespace"]][1]
-            code = "OK_SuccessfulNegotiation" if minor_ok else "OK_SuccessfulNegotiationWithMinorDeviation"
-            body = {"ResponseCode": code, "SchemaID": chosen["SchemaID"]}
-        response = exi.Message("app", "supportedAppProtocolRes", body)
-        events = self._send(response)
-        if chosen is None:
-            offered = ", ".join(o["ProtocolNamespace"] for o in offers) or "nothing"
+            offered = ", ".join(o["ProtocolNamespace"] for o in message.content.get("AppProtocol", [])) or "nothing"
             return events + self._close(f"no supported protocol offered ({offered})", ok=False)
         self.allowed = {"SessionSetupReq"}
         return events + [StateChanged("SessionSetup", {"protocol": chosen["ProtocolNamespace"]})]

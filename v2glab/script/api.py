@@ -1,0 +1,294 @@
+"""The Lua API in the vendor's shape, generated from the grammar for every message.
+
+Nothing here lists a message or a field by hand: the functions follow from the
+schema's element tree, by these rules (the vendor reference's, see
+``../shared/reference-api/``):
+
+* ``Receive_<Msg>_001``, ``Check_Received_<Msg>``, ``Send_<Msg>_001`` per message;
+* ``Get_``/``Set_<Msg>_<Path>`` per leaf, the path being the element names joined
+  with ``_`` (an attribute by its name: ``AuthorizationReq_Id``);
+* ``<Path>Specified`` (glued on) for an optional element or a choice branch;
+* ``<Path>_Count`` for a repeated element, whose accessors take the 0-based index
+  first (one index per repeated level);
+* a list wrapper with a single repeated child (``SelectedServiceList`` holding
+  ``SelectedService``) also gets the reference's short names without the child;
+* enumerations become Lua tables named after the schema type, first letter upper
+  case (``unitSymbolType`` -> ``UnitSymbolType``); unit symbols get the ``Unit_``
+  prefix the reference uses (``UnitSymbolType.Unit_A``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterator
+
+from ..exi.grammar import TEXT, ComplexType, SimpleType, grammar
+from ..protocol.messages import body_type
+
+SCHEMAS = {"iso15118-2": "iso15118-2", "app": "app"}  # DIN SPEC 70121 plugs in here later
+ROLE_TABLES = {"secc": "Secc", "evcc": "Evcc"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One addressable place in a message: a leaf value, an optional element, or a repeated element."""
+
+    message: str
+    path: tuple[str, ...]  # names as the API spells them
+    keys: tuple[str, ...]  # keys in the message tree ('@Id' for an attribute)
+    lists: tuple[int, ...]  # positions in ``keys`` that are repeated: each takes an index
+    kind: str  # 'leaf', 'specified' or 'count'
+    type: SimpleType | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        base = "_".join(self.path)
+        if self.kind == "specified":
+            return f"{base}Specified"
+        if self.kind == "count":
+            return f"{base}_Count"
+        return base
+
+
+@dataclass
+class MessageAPI:
+    schema: str
+    name: str  # 'ChargingStatusRes'
+    fields: list[Field] = field(default_factory=list)
+
+    @property
+    def is_request(self) -> bool:
+        return self.name.endswith("Req")
+
+
+def enum_table_name(st: SimpleType) -> str:
+    local = st.id.split(":")[-1].split("~")[0].split("/")[-1]
+    return local[0].upper() + local[1:]
+
+
+def enum_key(st: SimpleType, value: str) -> str:
+    key = "".join(c if c.isalnum() or c == "_" else "_" for c in value)
+    if enum_table_name(st) == "UnitSymbolType" or not (key[0].isalpha() or key[0] == "_"):
+        key = f"Unit_{key}" if enum_table_name(st) == "UnitSymbolType" else f"_{key}"
+    return key
+
+
+def _optional_children(t: ComplexType) -> set[str]:
+    """Children that a valid instance may leave out: EE is reachable without passing them."""
+    optional = set()
+    for name in list(t.children) + list(t.attributes):
+        seen = set()
+        todo = [t.states[0]]
+        reachable = False
+        while todo and not reachable:
+            state = todo.pop()
+            if id(state) in seen:
+                continue
+            seen.add(id(state))
+            if state.ee >= 0:
+                reachable = True
+                break
+            for kind, key, _child, nxt, _is_list in state.table:
+                if key != name and kind in ("SE", "AT", "CH") and nxt is not None:
+                    todo.append(nxt)
+        if reachable:
+            optional.add(name)
+    return optional
+
+
+def _walk(message: str, t: Any, path: tuple, keys: tuple, lists: tuple, abstract: frozenset[str], depth: int = 0) -> Iterator[Field]:
+    if t.is_simple:
+        yield Field(message, path, keys, lists, "leaf", t)
+        return
+    if depth > 12:
+        return
+    optional = _optional_children(t)
+    for key, (_uri, st) in t.attributes.items():
+        name = key[1:]
+        if key in optional:
+            yield Field(message, path + (name,), keys + (key,), lists, "specified")
+        yield Field(message, path + (name,), keys + (key,), lists, "leaf", st)
+    if t.text_type is not None:
+        yield Field(message, path, keys + (TEXT,) if t.attributes else keys, lists, "leaf", t.text_type)
+        return
+    for name, (_uri, child, is_list) in t.children.items():
+        if name in abstract:  # substitution heads: only their members can appear
+            continue
+        child_path, child_keys = path + (name,), keys + (name,)
+        if is_list:
+            yield Field(message, child_path, child_keys, lists, "count")
+            yield from _walk(message, child, child_path, child_keys, lists + (len(child_keys) - 1,), abstract, depth + 1)
+            continue
+        if name in optional:
+            yield Field(message, child_path, child_keys, lists, "specified")
+        yield from _walk(message, child, child_path, child_keys, lists, abstract, depth + 1)
+
+
+def _wrapper_child(t: Any) -> str | None:
+    """The repeated child of a list wrapper (one child, repeated, no attributes), else None."""
+    if t.is_simple or t.attributes or len(t.children) != 1:
+        return None
+    (name, (_uri, _child, is_list)), = t.children.items()
+    return name if is_list else None
+
+
+def _aliases(schema: str, message: str, f: Field) -> tuple[str, ...]:
+    """The reference's short names: drop the repeated child of a list wrapper from the path."""
+    t = body_type(message, schema)
+    path = list(f.path)
+    drop = []
+    for i, key in enumerate(f.keys):
+        if key.startswith("@") or key == TEXT:
+            break
+        spec = t.children.get(key) if not t.is_simple else None
+        if spec is None:
+            break
+        t = spec[1]
+        if i + 1 < len(f.keys) and not t.is_simple and _wrapper_child(t) == f.keys[i + 1]:
+            drop.append(i + 1)
+    if not drop:
+        return ()
+    short = [p for i, p in enumerate(path) if i not in drop]
+    alias = Field(f.message, tuple(short), f.keys, f.lists, f.kind, f.type)
+    return (alias.name,) if short else ()
+
+
+def message_names(schema: str) -> list[str]:
+    g = grammar(schema)
+    if schema == "app":
+        return [local for _uri, local, _t in g.document]
+    root = g.document_index["V2G_Message"][2]
+    body = root.children["Body"][1]
+    return sorted(k for k in body.children if k not in g.abstract and k != "BodyElement")
+
+
+@lru_cache(maxsize=None)
+def messages(schema: str = "iso15118-2") -> tuple[MessageAPI, ...]:
+    g = grammar(schema)
+    out = []
+    for name in message_names(schema):
+        api = MessageAPI(schema, name)
+        seen: set[str] = set()
+        for f in _walk(name, body_type(name, schema), (), (), (), g.abstract):
+            if f.name in seen:
+                raise ValueError(f"{name}: two fields named {f.name}")
+            seen.add(f.name)
+            api.fields.append(f)
+        fields = []
+        for f in api.fields:
+            aliases = tuple(a for a in _aliases(schema, name, f) if a not in seen)
+            seen.update(aliases)
+            fields.append(Field(f.message, f.path, f.keys, f.lists, f.kind, f.type, aliases))
+        api.fields = fields
+        out.append(api)
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def enums(schemas: tuple[str, ...] = ("iso15118-2", "app")) -> dict[str, dict[str, str]]:
+    """Lua enum tables: type name -> {key: schema value}. Same-named types of two schemas merge."""
+    tables: dict[str, dict[str, str]] = {}
+    for schema in schemas:
+        for t in grammar(schema).types.values():
+            if isinstance(t, SimpleType) and t.kind == "enum":
+                table = tables.setdefault(enum_table_name(t), {})
+                for value in t.values:
+                    key = enum_key(t, value)
+                    if table.setdefault(key, value) != value:
+                        raise ValueError(f"enum {enum_table_name(t)}: {key} means two values")
+    return tables
+
+
+@dataclass(frozen=True)
+class Function:
+    """One Lua function of the generated API."""
+
+    table: str  # 'Secc' or 'Evcc'
+    name: str  # 'Set_ChargingStatusRes_EVSEMaxCurrent_Value'
+    action: str  # receive, check_received, send, get, set, check
+    message: str
+    field: Field | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.table}.{self.name}"
+
+    def parameters(self) -> list[str]:
+        indices = [f"index{i + 1}" if len(self.field.lists) > 1 else "index" for i in range(len(self.field.lists))] if self.field else []
+        if self.action in ("set", "check"):
+            return indices + [_param_name(self.field, check=self.action == "check")]
+        return indices
+
+    def returns(self) -> str:
+        if self.action in ("check", "check_received"):
+            return "boolean"
+        if self.action != "get":
+            return "-"
+        f = self.field
+        if f.kind == "specified":
+            return "boolean"
+        if f.kind == "count":
+            return "number"
+        return lua_type(f.type)
+
+
+# Where the vendor spells a parameter against its own pattern, its spelling wins.
+VENDOR_PARAMETER_NAMES = {"ParameterSetID": "parameterSetId"}
+
+
+def lower_camel(name: str) -> str:
+    """The vendor's parameter spelling: EVSEID -> evseId, RCD -> rcd, EVSENotification -> evseNotification,
+    SAScheduleTupleID -> saScheduleTupleID, ServiceID -> serviceID."""
+    if name in VENDOR_PARAMETER_NAMES:
+        return VENDOR_PARAMETER_NAMES[name]
+    if name.isupper():
+        return name[:-2].lower() + "Id" if name.endswith("ID") and len(name) > 2 else name.lower()
+    run = len(name) - len(name.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    if run > 1:
+        return name[: run - 1].lower() + name[run - 1 :]
+    return name[0].lower() + name[1:]
+
+
+def _param_name(f: Field, check: bool = False) -> str:
+    if f.kind == "specified":
+        return "isSpecified"
+    if f.kind == "count":
+        return "count"
+    last = f.path[-1] if f.path else "value"
+    if check and last.startswith("EVSE") and len(last) > 4:
+        last = last[4:]  # the reference checks EVSENotification with (notification)
+    return lower_camel(last)
+
+
+def lua_type(st: SimpleType) -> str:
+    if st.kind == "enum":
+        return enum_table_name(st)
+    if st.kind == "bool":
+        return "boolean"
+    if st.kind in ("nbit", "uint", "int"):
+        return "number"
+    return "string"
+
+
+def functions(role: str, schema: str = "iso15118-2") -> list[Function]:
+    """Every function of a role's table for one schema set, in message order."""
+    table = ROLE_TABLES[role]
+    out: list[Function] = []
+    for api in messages(schema):
+        incoming = api.is_request == (role == "secc")
+        msg = api.name
+        if incoming:
+            out.append(Function(table, f"Receive_{msg}_001", "receive", msg))
+            out.append(Function(table, f"Check_Received_{msg}", "check_received", msg))
+        for f in api.fields:
+            for name in (f.name, *f.aliases):
+                out.append(Function(table, f"Get_{msg}_{name}", "get", msg, f))
+                if incoming and role == "evcc" and f.kind == "leaf":
+                    out.append(Function(table, f"Check_{msg}_{name}", "check", msg, f))
+                if not incoming:
+                    out.append(Function(table, f"Set_{msg}_{name}", "set", msg, f))
+        if not incoming:
+            out.append(Function(table, f"Send_{msg}_001", "send", msg))
+    return out
