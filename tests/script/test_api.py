@@ -1,0 +1,136 @@
+"""The generated Lua API: the vendor reference's functions, and completeness against the grammar."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from v2glab.exi.grammar import SimpleType, grammar
+from v2glab.profiles import load_profile
+from v2glab.script import api
+from v2glab.script.runner import ScriptRunner
+from v2glab.trace import NullTracer
+
+REFERENCE = Path(__file__).parents[1] / "fixtures" / "reference"
+
+
+def reference_functions() -> list[tuple[str, list[str], str]]:
+    """(name, parameters, return) of every function on the reference pages, both layouts."""
+    out = []
+    for page in sorted(REFERENCE.glob("*.md")):
+        for m in re.finditer(r"`((?:Secc|Evcc)\.\w+)\(([^)]*)\)`\s*\|\s*[^|]*\|\s*([^|]*)\|", page.read_text()):
+            out.append((m.group(1), [p.strip() for p in m.group(2).split(",") if p.strip()], m.group(3).strip()))
+    seed = (REFERENCE / "iso15118-2__charging-status-secc.txt").read_text()
+    table = seed[seed.index("ChargingStatusReq API"):seed.index("상세 명세")]
+    for line in table.splitlines():
+        m = re.match(r"((?:Secc|Evcc)\.\w+)\(([^)]*)\)(.*)$", line)
+        if m:
+            params = [p for p in m.group(2).split(",") if p]
+            rest = m.group(3)
+            returns = rest.rsplit(")", 1)[-1] if "(" in rest else rest[len(params[0]):] if params else rest.lstrip("-")
+            out.append((m.group(1), params, returns.strip() or "-"))
+    return out
+
+
+REFERENCE_FUNCTIONS = reference_functions()
+SIGNATURES = {f.full_name: f for role in ("secc", "evcc") for schema in ("iso15118-2", "app") for f in api.functions(role, schema)}
+
+
+def test_reference_pages_were_read() -> None:
+    assert len(REFERENCE_FUNCTIONS) >= 80
+    assert ("Secc.Set_ChargingStatusRes_EVSEMaxCurrent_Unit", ["unit"], "-") in REFERENCE_FUNCTIONS
+
+
+def test_api_names_lists_every_reference_function() -> None:
+    listed = set(subprocess.run([sys.executable, "-m", "v2glab.cli", "api", "--format", "names"], capture_output=True, text=True, check=True).stdout.split())
+    missing = [name for name, _p, _r in REFERENCE_FUNCTIONS if name not in listed]
+    assert missing == []
+
+
+@pytest.mark.parametrize(("name", "params", "returns"), REFERENCE_FUNCTIONS, ids=[f[0] for f in REFERENCE_FUNCTIONS])
+def test_reference_signature(name: str, params: list[str], returns: str) -> None:
+    function = SIGNATURES[name]
+    assert function.parameters() == params
+    assert function.returns() == returns
+
+
+def _leaf_paths(t, prefix=()) -> list[tuple[str, ...]]:
+    """Every leaf path of a type, walked straight from the grammar (independent of api.py's walker)."""
+    if t.is_simple:
+        return [prefix]
+    out = [prefix + (key[1:],) for key in t.attributes]
+    if t.text_type is not None:
+        return out + [prefix]
+    for name, (_uri, child, _is_list) in t.children.items():
+        if name not in grammar("iso15118-2").abstract:
+            out += _leaf_paths(child, prefix + (name,))
+    return out
+
+
+@pytest.mark.parametrize("role", ["secc", "evcc"])
+def test_every_message_and_leaf_has_its_functions(role: str) -> None:
+    table = api.ROLE_TABLES[role]
+    names = {f.full_name for f in api.functions(role, "iso15118-2")}
+    messages = api.message_names("iso15118-2")
+    assert len(messages) == 34
+    for message in messages:
+        incoming = message.endswith("Req") == (role == "secc")
+        assert f"{table}.{'Receive' if incoming else 'Send'}_{message}_001" in names
+        from v2glab.protocol.messages import body_type
+
+        for path in _leaf_paths(body_type(message)):
+            stem = f"{message}_{'_'.join(path)}"
+            assert f"{table}.Get_{stem}" in names, stem
+            if not incoming:
+                assert f"{table}.Set_{stem}" in names, stem
+
+
+def test_handshake_messages_have_their_functions() -> None:
+    secc = {f.full_name for f in api.functions("secc", "app")}
+    evcc = {f.full_name for f in api.functions("evcc", "app")}
+    assert "Secc.Receive_supportedAppProtocolReq_001" in secc and "Secc.Send_supportedAppProtocolRes_001" in secc
+    assert "Evcc.Set_supportedAppProtocolReq_AppProtocol_ProtocolNamespace" in evcc
+    assert "Evcc.Set_supportedAppProtocolReq_AppProtocol_Count" in evcc
+
+
+def test_optional_and_repeated_elements_get_specified_and_count() -> None:
+    names = {f.full_name for f in api.functions("secc", "iso15118-2")}
+    assert "Secc.Set_PreChargeRes_DC_EVSEStatus_EVSEIsolationStatusSpecified" in names
+    assert "Secc.Set_ChargingStatusRes_MeterInfoSpecified" in names
+    assert "Secc.Set_ChargeParameterDiscoveryRes_DC_EVSEChargeParameterSpecified" in names  # a substitution branch
+    assert "Secc.Set_ServiceDiscoveryRes_PaymentOptionList_PaymentOption_Count" in names
+    assert "Secc.Set_ServiceDiscoveryRes_PaymentOptionList_Count" in names  # the reference's short form
+
+
+def test_every_enum_value_is_in_lua() -> None:
+    runner = ScriptRunner("secc", load_profile("secc"), NullTracer())
+    try:
+        lua_globals = runner.lua.globals()
+        count = 0
+        for schema in ("iso15118-2", "app"):
+            for t in grammar(schema).types.values():
+                if isinstance(t, SimpleType) and t.kind == "enum":
+                    table = lua_globals[api.enum_table_name(t).encode()]
+                    for value in t.values:
+                        assert table[api.enum_key(t, value).encode()] == value.encode()
+                        count += 1
+        assert count == sum(len(t.values) for s in ("iso15118-2", "app") for t in grammar(s).types.values() if isinstance(t, SimpleType) and t.kind == "enum")
+        assert count >= 90
+        assert lua_globals[b"UnitSymbolType"][b"Unit_A"] == b"A"
+        assert lua_globals[b"DC_EVErrorCodeType"][b"NO_ERROR"] == b"NO_ERROR"
+    finally:
+        runner._stop()
+
+
+def test_markdown_pages_have_the_vendor_layout() -> None:
+    out = subprocess.run([sys.executable, "-m", "v2glab.cli", "api", "--role", "secc", "--format", "markdown"], capture_output=True, text=True, check=True).stdout
+    page = out[out.index("# SECC > ISO15118-2 > ChargingStatusRes API"):]
+    page = page[: page.index("\n# ", 10)]
+    assert "| API | 파라미터 (parameters) | 반환 (return) | 설명 (description) |" in page
+    assert "ChargingStatusRes.EVSEMaxCurrent.Value 설정<br>set ChargingStatusRes.EVSEMaxCurrent.Value" in page
+    assert "Payload Type 0x8001" in page and "<s1:ChargingStatusRes>" in page
+    assert "Secc.Send_ChargingStatusRes_001()" in page

@@ -1,0 +1,147 @@
+"""`v2glab run`: scripts against the other role of v2glab, over real sockets on ::1."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from v2glab import exi
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+SEED_PAGE = ROOT / "tests" / "fixtures" / "reference" / "iso15118-2__charging-status-secc.txt"
+
+
+def cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "v2glab.cli", *args]
+
+
+def pair(secc_args: list[str], evcc_args: list[str], timeout: float = 60) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
+    """Start the SECC side, then the EVCC side, on ::1; both finish on their own."""
+    port = str(random.randint(50000, 60000))
+    secc = subprocess.Popen(cli(*secc_args, "--host", "::1", "--port", port, "--no-sdp"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.0)
+        ev = subprocess.run(cli(*evcc_args, "--host", "::1", "--port", port), capture_output=True, text=True, timeout=timeout)
+        out, err = secc.communicate(timeout=timeout)
+    finally:
+        secc.kill()
+    return subprocess.CompletedProcess(secc.args, secc.returncode, out, err), ev
+
+
+def test_seed_script_runs_unchanged_as_secc(tmp_path: Path) -> None:
+    page = SEED_PAGE.read_text()
+    seed_script = page[page.index("Script\n") + len("Script\n"):page.index("V2GTP Header")]
+    lead_in = "\n".join(
+        f"Secc.Receive_{m}Req_001() Secc.Send_{m}Res_001()" for m in ("SessionSetup", "ServiceDiscovery", "PaymentServiceSelection")
+    )
+    script = tmp_path / "seed.lua"
+    script.write_text(
+        lead_in + "\nSecc.Receive_AuthorizationReq_001() Secc.Set_AuthorizationRes_EVSEProcessing(EVSEProcessingType.Finished) Secc.Send_AuthorizationRes_001()\n"
+        "Secc.Receive_ChargeParameterDiscoveryReq_001() Secc.Send_ChargeParameterDiscoveryRes_001()\n"
+        "Secc.Receive_PowerDeliveryReq_001() Secc.Send_PowerDeliveryRes_001()\n"
+        "Secc.Receive_ChargingStatusReq_001()\n" + seed_script  # the page's script, unchanged
+    )
+    log = tmp_path / "secc.jsonl"
+    secc, _ev = pair(["run", str(script), "--role", "secc", "--quiet", "--log", str(log)], ["evcc", "--quiet", "--loops", "1"])
+    assert secc.returncode == 0, secc.stderr
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    sent = [r for r in records if r.get("message") == "ChargingStatusRes"]
+    assert len(sent) == 1
+    frame = bytes.fromhex(sent[0]["hex"])
+    assert frame[:8] == bytes.fromhex("01FE800100000027")  # payload length 0x27 = 39
+    message = exi.decode(frame[8:], "iso15118-2")
+    setup = next(r for r in records if r.get("message") == "SessionSetupRes")
+    session_id = exi.decode(bytes.fromhex(setup["hex"])[8:], "iso15118-2").session_id
+    expected = exi.from_xml(page[page.index("<?xml"):])
+    expected.content["Header"]["SessionID"] = session_id
+    assert message == expected
+    assert message.session_id == session_id != bytes.fromhex("634BBE48F628FEE4")
+
+
+CASES = [
+    # (script, role, script args, other side, script exit, other exit, text the other side reports)
+    ("secc_ac_session.lua", "secc", [], ["evcc", "--quiet"], 0, 0, "session complete"),
+    ("secc_dc_session.lua", "secc", ["--profile", "dc"], ["evcc", "--profile", "dc", "--quiet"], 0, 0, "session complete"),
+    ("evcc_ac_session.lua", "evcc", [], ["secc", "--once", "--quiet"], 0, 0, ""),
+    ("evcc_dc_session.lua", "evcc", ["--profile", "dc"], ["secc", "--once", "--quiet", "--profile", "dc"], 0, 0, ""),
+    ("negative_secc_session_setup_sequence_error.lua", "secc", [], ["evcc", "--quiet"], 0, 1, "SessionSetupRes: FAILED_SequenceError"),
+    ("negative_secc_withhold_charging_status.lua", "secc", [], ["evcc", "--quiet"], 0, 1, "V2G_EVCC_Msg_Timeout (2 s) expired waiting for ChargingStatusRes"),
+    ("negative_secc_out_of_range_value.lua", "secc", [], ["evcc", "--quiet"], 0, 1, "EVSEID: 4 characters is shorter than the minimum 7 [minLength]"),
+    ("negative_evcc_corrupt_v2gtp_header.lua", "evcc", [], ["secc", "--once"], 0, 0, "bad V2GTP header: V2GTP inverse protocol version 0x00"),
+]
+
+
+@pytest.mark.parametrize(("script", "role", "script_args", "other", "script_rc", "other_rc", "reported"), CASES, ids=[c[0] for c in CASES])
+def test_example_against_the_other_role(script: str, role: str, script_args: list[str], other: list[str], script_rc: int, other_rc: int, reported: str) -> None:
+    run_args = ["run", str(EXAMPLES / script), "--role", role, *script_args]
+    if role == "secc":
+        script_side, other_side = pair(run_args, other)
+    else:
+        other_side, script_side = pair(other, run_args)
+    assert script_side.returncode == script_rc, script_side.stdout[-2000:] + script_side.stderr[-2000:]
+    assert other_side.returncode == other_rc, other_side.stdout[-2000:] + other_side.stderr[-2000:]
+    assert reported in other_side.stdout + other_side.stderr
+
+
+def test_every_example_is_exercised() -> None:
+    assert {c[0] for c in CASES} == {p.name for p in EXAMPLES.glob("*.lua")}
+
+
+def _run_alone(tmp_path: Path, code: str, role: str = "secc") -> subprocess.CompletedProcess:
+    script = tmp_path / "s.lua"
+    script.write_text(code)
+    return subprocess.run(cli("run", str(script), "--role", role, "--host", "::1", "--no-sdp", "--quiet"), capture_output=True, text=True, timeout=30)
+
+
+def test_unknown_function_names_the_line_and_suggests(tmp_path: Path) -> None:
+    result = _run_alone(tmp_path, "local x = 1\nSecc.Set_ChargingStatusRes_EVSEMaxCurent_Value(32)\n")
+    assert result.returncode == 2
+    assert "s.lua:2: Secc.Set_ChargingStatusRes_EVSEMaxCurent_Value: no such function" in result.stderr
+    assert "did you mean Secc.Set_ChargingStatusRes_EVSEMaxCurrent_Value" in result.stderr
+
+
+def test_wrong_argument_type(tmp_path: Path) -> None:
+    result = _run_alone(tmp_path, "\n\nSecc.Set_ChargingStatusRes_AC_EVSEStatus_RCD('yes')\n")
+    assert result.returncode == 2 and "s.lua:3:" in result.stderr and "expects a boolean, got string" in result.stderr
+
+
+def test_out_of_range_value_at_set_time(tmp_path: Path) -> None:
+    result = _run_alone(tmp_path, "Secc.Set_ChargingStatusRes_EVSEMaxCurrent_Multiplier(5)\n")
+    assert result.returncode == 2 and "s.lua:1:" in result.stderr
+    assert "5 is above the maximum 3 [schema maxInclusive" in result.stderr
+    bad_enum = _run_alone(tmp_path, "Secc.Set_ChargingStatusRes_ResponseCode('GREAT')\n")
+    assert "'GREAT' is not a ResponseCodeType" in bad_enum.stderr
+
+
+def test_the_other_roles_table_is_refused(tmp_path: Path) -> None:
+    result = _run_alone(tmp_path, "Evcc.Send_SessionSetupReq_001()\n")
+    assert result.returncode == 2 and "Evcc functions are for --role evcc scripts" in result.stderr
+
+
+def test_lua_syntax_and_runtime_errors(tmp_path: Path) -> None:
+    syntax = _run_alone(tmp_path, "local = 1\n")
+    assert syntax.returncode == 2 and "s.lua:1:" in syntax.stderr
+    runtime = _run_alone(tmp_path, "local t = nil\nprint(t.x)\n")
+    assert runtime.returncode == 2 and "s.lua:2:" in runtime.stderr
+
+
+def test_a_failed_check_exits_1(tmp_path: Path) -> None:
+    script = tmp_path / "ev.lua"
+    script.write_text("Evcc.Send_SessionSetupReq_001()\nEvcc.Receive_SessionSetupRes_001()\n"
+                      "Evcc.Check_SessionSetupRes_EVSEID('XX*NOT*THIS*ONE')\nEvcc.Check_SessionSetupRes_ResponseCode(ResponseCodeType.OK_NewSessionEstablished)\n")
+    _secc, ev = pair(["secc", "--once", "--quiet", "--sequence-timeout", "1"], ["run", str(script), "--role", "evcc", "--quiet"])
+    assert ev.returncode == 1
+    assert "FAIL Evcc.Check_SessionSetupRes_EVSEID: expected 'XX*NOT*THIS*ONE', got 'DE*V2G*E12345*1'" in ev.stderr
+    assert "1 of 2 checks passed" in ev.stderr
+
+
+def test_missing_script_is_a_usage_error(tmp_path: Path) -> None:
+    result = subprocess.run(cli("run", str(tmp_path / "nope.lua"), "--role", "secc"), capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2 and "script not found" in result.stderr
