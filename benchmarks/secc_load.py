@@ -21,9 +21,9 @@ import subprocess
 import sys
 import time
 
-from v2glab.evcc.session import LOOP_WAIT, EvccSession
+from _ev_driver import drive_ev
+
 from v2glab.profiles import load_profile
-from v2glab.protocol.events import Close, Send, StartTimer
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -38,49 +38,8 @@ async def one_ev(port: int, mode: str, stop_at: float, samples: list[float], rea
     profile = load_profile("evcc", mode)
     profile["charge_loops"] = 10**9
     profile["loop_period"] = 0.1
-    core = EvccSession(profile)
-    loop_request = "ChargingStatusReq" if mode == "ac" else "CurrentDemandReq"
     await asyncio.sleep(random.uniform(0, 1.0))  # cars plug in at random moments: random loop phases
-    reader, writer = await asyncio.open_connection("::1", port)
-    sent_at: float | None = None
-    deadline: float | None = None
-    loop = asyncio.get_running_loop()
-
-    def perform(events: list) -> bool:
-        nonlocal sent_at, deadline
-        for event in events:
-            if isinstance(event, Send):
-                writer.write(event.frame)
-                sent_at = time.perf_counter() if event.message.body_name == loop_request else None
-            elif isinstance(event, StartTimer):
-                deadline = loop.time() + event.seconds if event.name == LOOP_WAIT else None
-            elif isinstance(event, Close):
-                if not event.ok:
-                    errors.append(event.reason)
-                return False
-        return True
-
-    perform(core.start())
-    try:
-        while loop.time() < stop_at:
-            if deadline is not None:
-                await asyncio.sleep(max(0.0, deadline - loop.time()))
-                deadline = None
-                if not perform(core.timeout()):
-                    return
-                continue
-            data = await asyncio.wait_for(reader.read(65536), 5)
-            if not data:
-                errors.append("SECC closed the connection")
-                return
-            if sent_at is not None:
-                if ready.is_set():
-                    samples.append(time.perf_counter() - sent_at)
-                sent_at = None
-            if not perform(core.receive_data(data)):
-                return
-    finally:
-        writer.close()
+    await drive_ev(profile, port, stop_at, samples, ready, errors)
 
 
 async def run(n: int, mode: str, seconds: float, port: int, secc_pid: int) -> dict:

@@ -1,0 +1,64 @@
+"""What the Lua layer adds per message: the same ChargingStatus loop against the engine's SECC and
+against a Lua script playing the SECC (examples/secc_ac_session.lua), response times as the EV sees them.
+
+    python benchmarks/lua_layer.py [--loops 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _ev_driver import drive_ev
+
+from v2glab.profiles import load_profile
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def measure(secc_args: list[str], loops: int) -> list[float]:
+    port = random.randint(50000, 60000)
+    secc = subprocess.Popen([sys.executable, "-m", "v2glab.cli", *secc_args, "--host", "::1", "--port", str(port), "--no-sdp", "--quiet"])
+    time.sleep(1.5)
+    profile = load_profile("evcc", "ac")
+    profile["charge_loops"] = loops
+    profile["loop_period"] = 0.0  # back to back: the response time is all that is measured
+    samples: list[float] = []
+    errors: list[str] = []
+
+    async def main() -> None:
+        record = asyncio.Event()
+        record.set()
+        await drive_ev(profile, port, asyncio.get_running_loop().time() + 600, samples, record, errors)
+
+    try:
+        asyncio.run(main())
+    finally:
+        secc.terminate()
+        secc.wait()
+    if errors or len(samples) != loops:
+        raise SystemExit(f"benchmark session failed: {errors or f'{len(samples)} of {loops} responses'}")
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--loops", type=int, default=2000)
+    args = parser.parse_args()
+    engine = measure(["secc", "--profile", "ac"], args.loops)
+    script = measure(["run", str(ROOT / "examples" / "secc_ac_session.lua"), "--role", "secc"], args.loops)
+    med_e, med_s = statistics.median(engine) * 1e6, statistics.median(script) * 1e6
+    print(f"ChargingStatusReq -> ChargingStatusRes, {args.loops} loops back to back, median as the EV sees it:")
+    print(f"  engine SECC          {med_e:8.0f} µs")
+    print(f"  Lua script SECC      {med_s:8.0f} µs   (Receive, Check_Received, 4 x Set_, Send per message)")
+    print(f"  added by the Lua layer {med_s - med_e:6.0f} µs per message")
+
+
+if __name__ == "__main__":
+    main()
