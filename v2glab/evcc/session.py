@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from .. import exi
-from ..errors import EXIError, V2GTPError, ValidationError
+from ..errors import EXIError, ValidationError
+from ..protocol.core import FramedCore
 from ..protocol.events import Close, Event, Received, Send, StartTimer, StateChanged
 from ..protocol.messages import DIN_NAMESPACE, ISO2_NAMESPACE, response_name, v2g_message
 from ..protocol.physical import physical, value_of
 from ..protocol.timing import EVCC_MSG_TIMEOUT
-from ..transport.v2gtp import PayloadType, V2GTPReader, frame
+from ..transport.v2gtp import PayloadType, V2GTPHeader, V2GTPReader, frame
 
 LOOP_WAIT = "charge loop period"
 MSG_TIMEOUT = "V2G_EVCC_Msg_Timeout"
@@ -25,7 +26,7 @@ class SessionFailed(Exception):
     pass
 
 
-class EvccSession:
+class EvccSession(FramedCore):
     def __init__(self, profile: dict[str, Any]) -> None:
         self.profile = profile
         self.reader = V2GTPReader()
@@ -73,30 +74,19 @@ class EvccSession:
         build = builders.get(name)
         return build() if build else None
 
-    def receive_data(self, data: bytes) -> list[Event]:
-        if self.closed:
-            return []
+    def _frame(self, header: V2GTPHeader, payload: bytes) -> list[Event]:
+        if header.payload_type != PayloadType.EXI:
+            return self._close(f"payload type {header.payload_type:#06x} on a V2G connection", ok=False)
+        schema = "app" if self.pending == "supportedAppProtocolReq" else "iso15118-2"
         try:
-            frames = self.reader.feed(data)
-        except V2GTPError as exc:
-            return self._close(f"bad V2GTP header from the SECC: {exc}", ok=False)
-        events: list[Event] = []
-        for header, payload in frames:
-            if header.payload_type != PayloadType.EXI:
-                return events + self._close(f"payload type {header.payload_type:#06x} on a V2G connection", ok=False)
-            schema = "app" if self.pending == "supportedAppProtocolReq" else "iso15118-2"
-            try:
-                message = exi.decode(payload, schema)
-            except EXIError as exc:
-                return events + [Received(header, payload, None, str(exc))] + self._close(f"undecodable EXI from the SECC: {exc}", ok=False)
-            events.append(Received(header, payload, message))
-            try:
-                events += self._response(message)
-            except SessionFailed as exc:
-                events += self._close(str(exc), ok=False)
-            if self.closed:
-                break
-        return events
+            message = exi.decode(payload, schema)
+        except EXIError as exc:
+            return [Received(header, payload, None, str(exc))] + self._close(f"undecodable EXI from the SECC: {exc}", ok=False)
+        events: list[Event] = [Received(header, payload, message)]
+        try:
+            return events + self._response(message)
+        except SessionFailed as exc:
+            return events + self._close(str(exc), ok=False)
 
     def timeout(self) -> list[Event]:
         if self.closed:
@@ -309,6 +299,6 @@ class EvccSession:
         return [Send(frame(exi.encode(message)), message), StartTimer(EVCC_MSG_TIMEOUT.get(name, 2.0), MSG_TIMEOUT)]
 
     def _close(self, reason: str, ok: bool) -> list[Event]:
-        self.closed = True
-        self.outcome = Close(reason, ok)
-        return [self.outcome]
+        events = super()._close(reason, ok)
+        self.outcome = events[0]
+        return events

@@ -22,8 +22,9 @@ import os
 from typing import Any, Callable
 
 from .. import exi
-from ..errors import EXIError, V2GTPError
-from ..protocol.events import Close, Event, Received, Send, StartTimer, StateChanged
+from ..errors import EXIError
+from ..protocol.core import FramedCore
+from ..protocol.events import Event, Received, Send, StartTimer, StateChanged
 from ..protocol.messages import SUPPORTED_PROTOCOLS, failed_response, response_name, v2g_message
 from ..transport.v2gtp import PayloadType, V2GTPHeader, V2GTPReader, frame
 from .charger import Charger
@@ -94,7 +95,7 @@ class SessionStore:
         self.paused: dict[bytes, Charger] = {}
 
 
-class SeccSession:
+class SeccSession(FramedCore):
     def __init__(
         self,
         profile: dict[str, Any],
@@ -115,20 +116,6 @@ class SeccSession:
     def start(self) -> list[Event]:
         """The connection is up: the EV has until SessionSetupRes [V2G2-723]."""
         return [StartTimer(self.profile["timers"]["communication_setup_timeout"], "V2G_SECC_CommunicationSetup_Performance_Time")]
-
-    def receive_data(self, data: bytes) -> list[Event]:
-        if self.closed:
-            return []
-        try:
-            frames = self.reader.feed(data)
-        except V2GTPError as exc:
-            return self._close(f"bad V2GTP header: {exc}", ok=False)
-        events: list[Event] = []
-        for header, payload in frames:
-            events += self._frame(header, payload)
-            if self.closed:
-                break
-        return events
 
     def timeout(self) -> list[Event]:
         """The running timer expired: stop the session without a response [V2G2-443]."""
@@ -228,6 +215,3 @@ class SeccSession:
     def _send(self, message: exi.Message) -> list[Event]:
         return [Send(frame(exi.encode(message)), message)]
 
-    def _close(self, reason: str, ok: bool) -> list[Event]:
-        self.closed = True
-        return [Close(reason, ok)]
