@@ -145,3 +145,41 @@ def test_a_failed_check_exits_1(tmp_path: Path) -> None:
 def test_missing_script_is_a_usage_error(tmp_path: Path) -> None:
     result = subprocess.run(cli("run", str(tmp_path / "nope.lua"), "--role", "secc"), capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "script not found" in result.stderr
+
+
+LEAD_IN = "Secc.Receive_SessionSetupReq_001()\n"
+
+TOOL_CASES = [
+    # (SECC script after SessionSetupReq, what v2glab's EVCC must report)
+    ("Secc.Set_SendDelay(2500)\nSecc.Send_SessionSetupRes_001()\nSleep(500)\n", "V2G_EVCC_Msg_Timeout (2 s) expired waiting for SessionSetupRes"),
+    ("Secc.Send_RawPayload('80FFFFFF')\nSleep(500)\n", "undecodable EXI from the SECC"),
+    ("Secc.Send_SessionStopRes_001()\nSleep(500)\n", "expected SessionSetupRes, got SessionStopRes"),
+    ("Secc.Close_Connection()\n", "the peer closed the connection"),
+    ("Secc.Send_RawFrame('01FE80010000000480')\nSleep(2500)\n", "V2G_EVCC_Msg_Timeout"),  # a frame whose payload never ends
+]
+
+
+@pytest.mark.parametrize(("script", "reported"), TOOL_CASES, ids=["delay", "raw-payload", "other-message", "close", "raw-frame"])
+def test_secc_tool_is_observed_by_the_ev(tmp_path: Path, script: str, reported: str) -> None:
+    path = tmp_path / "tool.lua"
+    path.write_text(LEAD_IN + script)
+    secc, ev = pair(["run", str(path), "--role", "secc", "--quiet"], ["evcc", "--quiet"])
+    assert secc.returncode == 0, secc.stderr
+    assert ev.returncode == 1 and reported in ev.stderr, ev.stderr
+
+
+@pytest.mark.parametrize(
+    ("setter", "value", "reported"),
+    [
+        ("ProtocolVersion", "2", "V2GTP protocol version 0x02"),
+        ("InverseProtocolVersion", "0", "inverse protocol version 0x00"),
+        ("PayloadType", "0x9000", "payload type 0x9000 is not EXI"),
+        ("PayloadLength", "0x7FFFFFFF", "exceeds the limit"),
+    ],
+)
+def test_corrupted_header_fields_are_reported_by_the_secc(tmp_path: Path, setter: str, value: str, reported: str) -> None:
+    path = tmp_path / "corrupt.lua"
+    path.write_text(f"Evcc.Set_V2GTP_{setter}({value})\nEvcc.Send_SessionSetupReq_001()\nEvcc.Check_ConnectionClosed(2000)\n")
+    secc, ev = pair(["secc", "--once"], ["run", str(path), "--role", "evcc", "--quiet"])
+    assert ev.returncode == 0, ev.stderr  # the SECC closed without answering
+    assert reported in secc.stdout, secc.stdout[-2000:]
