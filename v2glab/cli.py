@@ -115,6 +115,12 @@ def _tracer(args: argparse.Namespace):
     return Tracer(console=None if getattr(args, "quiet", False) else sys.stdout, log_path=getattr(args, "log", None))
 
 
+def _capture(args: argparse.Namespace):
+    from .capture.pcap import PcapWriter
+
+    return PcapWriter(args.pcap, tls=bool(getattr(args, "tls", False))) if getattr(args, "pcap", None) else None
+
+
 def _secc_tls(args: argparse.Namespace):
     from .transport.tls import secc_context
 
@@ -135,10 +141,11 @@ def cmd_secc(args: argparse.Namespace) -> int:
     if args.sequence_timeout is not None:
         profile["timers"]["sequence_timeout"] = args.sequence_timeout
     tracer = _tracer(args)
+    capture = _capture(args)
 
     async def main() -> None:
         server = SeccServer(profile, host=args.host, port=args.port, ssl_context=_secc_tls(args), tracer=tracer,
-                            interface=args.interface, sdp_port=None if args.no_sdp else args.sdp_port)
+                            interface=args.interface, sdp_port=None if args.no_sdp else args.sdp_port, capture=capture)
         await server.start()
         if args.once:
             await server.session_done.wait()
@@ -146,7 +153,11 @@ def cmd_secc(args: argparse.Namespace) -> int:
             return
         await server.serve_forever()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    finally:
+        if capture is not None:
+            capture.close()
     return 0
 
 
@@ -158,8 +169,13 @@ def cmd_evcc(args: argparse.Namespace) -> int:
     if args.loops is not None:
         profile["charge_loops"] = args.loops
     tracer = _tracer(args)
-    outcome = asyncio.run(run_evcc(profile, args.host, args.port, _evcc_tls(args), tracer, args.interface,
-                                   sdp_target=args.sdp_target, sdp_port=args.sdp_port))
+    capture = _capture(args)
+    try:
+        outcome = asyncio.run(run_evcc(profile, args.host, args.port, _evcc_tls(args), tracer, args.interface,
+                                       sdp_target=args.sdp_target, sdp_port=args.sdp_port, capture=capture))
+    finally:
+        if capture is not None:
+            capture.close()
     print(f"v2glab evcc: {'session complete' if outcome.ok else 'session FAILED'}: {outcome.reason}", file=sys.stderr)
     return 0 if outcome.ok else 1
 
@@ -179,11 +195,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     mode = "dc" if args.dc else "ac"
     tracer = _tracer(args)  # the SECC's view shows every message once
     ev_tracer = Tracer(console=tracer.console, messages=False)
+    capture = _capture(args)  # the SECC's view: it sees SDP and every frame of the session
 
     async def main(pki: str | None) -> tuple[bool, str]:
         sdp_port = random.randint(20000, 40000)
         server = SeccServer(load_profile("secc", mode), host="::1", ssl_context=secc_context(pki) if pki else None,
-                            tracer=tracer, sdp_port=sdp_port)
+                            tracer=tracer, sdp_port=sdp_port, capture=capture)
         await server.start()
         try:
             outcome = await run_evcc(load_profile("evcc", mode), ssl_context=evcc_context(f"{pki}/ev_trust") if pki else None,
@@ -198,7 +215,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="v2glab-pki-") as tmp:
         if args.tls:
             init_pki(tmp)
-        ok, summary = asyncio.run(main(tmp if args.tls else None))
+        try:
+            ok, summary = asyncio.run(main(tmp if args.tls else None))
+        finally:
+            if capture is not None:
+                capture.close()
     print(f"\nv2glab demo ({mode.upper()}{', TLS' if args.tls else ''}): {'PASS' if ok else 'FAIL'}: {summary}")
     return 0 if ok else 1
 
@@ -240,6 +261,15 @@ def cmd_api(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pcap_show(args: argparse.Namespace) -> int:
+    from .capture.show import show
+
+    frames = show(args.file, _tracer(args))
+    bad = [f for f in frames if f.error and f.transport == "TCP"]
+    print(f"v2glab pcap show: {len(frames)} frames, {len(bad)} that did not decode", file=sys.stderr)
+    return 0
+
+
 def cmd_pki_init(args: argparse.Namespace) -> int:
     from .pki import init_pki
 
@@ -255,6 +285,7 @@ def _add_network(p: argparse.ArgumentParser, role: str) -> None:
     p.add_argument("--pki", default="pki", help="folder made by `v2glab pki init` (default: ./pki)")
     p.add_argument("--sdp-port", type=int, default=15118, help="UDP port of SDP (default 15118)")
     p.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines, with the raw hex")
+    p.add_argument("--pcap", metavar="FILE", help="write every frame (SDP and V2GTP) to a pcapng capture")
     p.add_argument("--quiet", action="store_true", help="no trace on the console")
 
 
@@ -267,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--dc", action="store_true", help="a DC session (default AC)")
     demo.add_argument("--tls", action="store_true", help="over TLS, with a freshly generated test PKI")
     demo.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines")
+    demo.add_argument("--pcap", metavar="FILE", help="write the session (the SECC's view) to a pcapng capture")
     demo.add_argument("--quiet", action="store_true", help="no trace on the console")
     demo.set_defaults(func=cmd_demo)
 
@@ -305,6 +337,13 @@ def build_parser() -> argparse.ArgumentParser:
     api_parser.add_argument("--schema", choices=["iso15118-2", "app"])
     api_parser.add_argument("--format", choices=["names", "markdown"], default="names")
     api_parser.set_defaults(func=cmd_api)
+
+    pcap = sub.add_parser("pcap", help="read captures")
+    pcap_sub = pcap.add_subparsers(dest="pcap_command", required=True)
+    pcap_show = pcap_sub.add_parser("show", help="decode a pcap/pcapng capture into the engines' trace")
+    pcap_show.add_argument("file")
+    pcap_show.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines")
+    pcap_show.set_defaults(func=cmd_pcap_show)
 
     pki = sub.add_parser("pki", help="test certificates")
     pki_sub = pki.add_subparsers(dest="pki_command", required=True)

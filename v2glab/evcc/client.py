@@ -23,6 +23,7 @@ async def run_evcc(
     interface: str | None = None,
     sdp_target: str = sdp.SDP_MULTICAST,
     sdp_port: int = sdp.SDP_PORT,
+    capture: Any = None,
 ) -> Close:
     """Run one charging session; the Close says whether it ended normally and why not."""
     tracer = tracer or Tracer()
@@ -31,7 +32,7 @@ async def run_evcc(
     if host is None or port is None:
         security = sdp.SECURITY_TLS if ssl_context else sdp.SECURITY_NONE
         try:
-            found = await sdp.discover(security, interface, sdp_target, sdp_port)
+            found = await sdp.discover(security, interface, sdp_target, sdp_port, capture=capture)
         except sdp.SDPError as exc:
             return Close(str(exc), ok=False)
         tracer.note("EVCC", f"SDP: SECC at [{found.address}]:{found.port} ({'TLS' if found.security == sdp.SECURITY_TLS else 'TCP'})")
@@ -47,4 +48,4 @@ async def run_evcc(
     except OSError as exc:
         return Close(f"cannot connect to [{host}]:{port}: {exc.strerror or exc}", ok=False)
     tracer.note("EVCC", f"connected to [{host}]:{port}" + (" over TLS" if ssl_context else ""))
-    return await drive(EvccSession(profile), reader, writer, tracer, "EVCC", f"[{host}]:{port}")
+    return await drive(EvccSession(profile), reader, writer, tracer, "EVCC", f"[{host}]:{port}", capture)

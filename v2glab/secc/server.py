@@ -30,6 +30,7 @@ class SeccServer:
         interface: str | None = None,
         sdp_port: int | None = sdp.SDP_PORT,
         advertise: str | None = None,
+        capture: Any = None,
     ) -> None:
         self.profile = profile
         self.host = host
@@ -39,6 +40,7 @@ class SeccServer:
         self.interface = interface
         self.sdp_port = sdp_port
         self.advertise = advertise
+        self.capture = capture
         self.store = SessionStore()
         self.outcomes: list[Close] = []
         self.connections = 0
@@ -64,7 +66,7 @@ class SeccServer:
         kind = "TLS" if self.ssl_context else "TCP"
         self.tracer.note("SECC", f"listening on {kind} [{host}]:{self.port}")
         if self.sdp_port is not None:
-            self._sdp = await sdp.start_sdp_server(self._sdp_answer, self.interface, self.sdp_port, on_event=lambda s: self.tracer.note("SECC", s))
+            self._sdp = await sdp.start_sdp_server(self._sdp_answer, self.interface, self.sdp_port, on_event=lambda s: self.tracer.note("SECC", s), capture=self.capture)
             self.tracer.note("SECC", f"SDP on UDP port {self.sdp_port}" + (f", ff02::1 on {self.interface}" if self.interface else ""))
 
     def _sdp_answer(self, request: sdp.SDPRequest) -> sdp.SDPResponse | None:
@@ -81,7 +83,7 @@ class SeccServer:
         peer = writer.get_extra_info("peername")
         name = f"conn{self.connections} [{peer[0]}]:{peer[1]}" if peer else f"conn{self.connections}"
         self.tracer.note("SECC", f"{name}: connected")
-        outcome = await drive(SeccSession(self.profile, self.store), reader, writer, self.tracer, "SECC", name)
+        outcome = await drive(SeccSession(self.profile, self.store), reader, writer, self.tracer, "SECC", name, self.capture)
         self.outcomes.append(outcome)
         self.session_done.set()
 

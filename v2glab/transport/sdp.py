@@ -14,7 +14,7 @@ import ipaddress
 import socket
 import struct
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from ..errors import V2GError, V2GTPError
 from ..protocol.timing import SDP_MAX_REQUESTS, SDP_RESPONSE_TIMEOUT
@@ -89,15 +89,20 @@ def link_local_address(interface: str) -> str:
 class SDPServer(asyncio.DatagramProtocol):
     """The SECC side. ``answer`` maps a request to the response (or None to stay silent)."""
 
-    def __init__(self, answer: Callable[[SDPRequest], SDPResponse | None], on_event: Callable[[str], None] = lambda s: None) -> None:
+    def __init__(self, answer: Callable[[SDPRequest], SDPResponse | None], on_event: Callable[[str], None] = lambda s: None, capture: Any = None) -> None:
         self.answer = answer
         self.on_event = on_event
+        self.capture = capture
         self.transport: asyncio.DatagramTransport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
 
     def datagram_received(self, data: bytes, addr: tuple) -> None:
+        local = self.transport.get_extra_info("sockname") if self.transport else None
+        here = (SDP_MULTICAST if not local or local[0] in ("::", "0.0.0.0") else local[0], local[1] if local else SDP_PORT)
+        if self.capture is not None:
+            self.capture.udp((addr[0], addr[1]), here, data, from_client=True)
         try:
             request = parse_request(data)
         except (SDPError, V2GTPError) as exc:
@@ -106,10 +111,12 @@ class SDPServer(asyncio.DatagramProtocol):
         response = self.answer(request)
         if response is not None and self.transport is not None:
             self.transport.sendto(response.to_frame(), addr)
+            if self.capture is not None:
+                self.capture.udp((response.address, here[1]), (addr[0], addr[1]), response.to_frame(), from_client=False)
             self.on_event(f"SDP: {addr[0]} asked for {'TLS' if request.security == SECURITY_TLS else 'TCP'}; answered [{response.address}]:{response.port}")
 
 
-async def start_sdp_server(answer: Callable[[SDPRequest], SDPResponse | None], interface: str | None = None, port: int = SDP_PORT, host: str = "::", on_event: Callable[[str], None] = lambda s: None) -> asyncio.DatagramTransport:
+async def start_sdp_server(answer: Callable[[SDPRequest], SDPResponse | None], interface: str | None = None, port: int = SDP_PORT, host: str = "::", on_event: Callable[[str], None] = lambda s: None, capture: Any = None) -> asyncio.DatagramTransport:
     """Listen on UDP ``port``; join ff02::1 on ``interface`` so multicast requests arrive."""
     sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -119,7 +126,7 @@ async def start_sdp_server(answer: Callable[[SDPRequest], SDPResponse | None], i
         sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, group)
     sock.bind((host, port))
     loop = asyncio.get_running_loop()
-    transport, _ = await loop.create_datagram_endpoint(lambda: SDPServer(answer, on_event), sock=sock)
+    transport, _ = await loop.create_datagram_endpoint(lambda: SDPServer(answer, on_event, capture), sock=sock)
     return transport  # type: ignore[return-value]
 
 
@@ -138,6 +145,7 @@ async def discover(
     port: int = SDP_PORT,
     timeout: float = SDP_RESPONSE_TIMEOUT,
     attempts: int = SDP_MAX_REQUESTS,
+    capture: Any = None,
 ) -> SDPResponse:
     """The EV side: ask until an SECC answers, 250 ms apart, at most 50 times [V2G2-161]."""
     loop = asyncio.get_running_loop()
@@ -149,8 +157,11 @@ async def discover(
     transport, client = await loop.create_datagram_endpoint(_Client, sock=sock)
     request = SDPRequest(security).to_frame()
     try:
+        local = sock.getsockname()
         for _ in range(attempts):
             transport.sendto(request, (target, port, 0, scope))
+            if capture is not None:
+                capture.udp(("::1" if target == "::1" else local[0], local[1]), (target, port), request, from_client=True)
             try:
                 data = await asyncio.wait_for(client.responses.get(), timeout)
             except TimeoutError:
@@ -159,6 +170,8 @@ async def discover(
                 response = parse_response(data)
             except (SDPError, V2GTPError):
                 continue
+            if capture is not None:
+                capture.udp((response.address, port), ("::1" if target == "::1" else local[0], local[1]), data, from_client=False)
             if response.address.lower().startswith("fe80") and interface:
                 response = SDPResponse(f"{response.address}%{interface}", response.port, response.security, response.transport)
             return response
