@@ -233,9 +233,21 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise V2GError(f"script not found: {script}")
     profile = load_profile(args.role, args.profile or ("dc" if args.dc else "ac"))
     tls = _secc_tls(args) if args.role == "secc" else _evcc_tls(args)
-    runner = ScriptRunner(args.role, profile, _tracer(args), host=args.host, port=args.port, ssl_context=tls,
+    tracer = _tracer(args)
+    tracer.keep_records = bool(args.junit or args.html)
+    runner = ScriptRunner(args.role, profile, tracer, host=args.host, port=args.port, ssl_context=tls,
                           interface=args.interface, sdp_port=None if args.no_sdp else args.sdp_port, sdp_target=args.sdp_target)
     code = runner.run(script)
+    if args.junit:
+        from .report.junit import write_junit
+
+        write_junit(args.junit, script.stem, args.role, runner.cases)
+    if args.html:
+        from .report.html import write_html
+
+        write_html(args.html, f"{script.name} ({args.role.upper()})", runner.cases, tracer.records)
+    for violation in tracer.violations:
+        print(f"v2glab run: TIMING {violation}", file=sys.stderr)
     if runner.error:
         print(f"v2glab run: {runner.error}", file=sys.stderr)
     verdicts = runner.session.verdicts
@@ -330,6 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-sdp", action="store_true", help="SECC: do not answer SDP")
     run.add_argument("--sdp-target", default="ff02::1", help="EVCC: where SDP requests go")
     run.add_argument("--trust", help="EVCC trust store (default PKI/ev_trust)")
+    run.add_argument("--junit", metavar="FILE", help="write the verdicts as JUnit XML")
+    run.add_argument("--html", metavar="FILE", help="write an HTML report: verdicts and the message sequence")
     run.set_defaults(func=cmd_run)
 
     api_parser = sub.add_parser("api", help="list the generated Lua API")

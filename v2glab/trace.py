@@ -15,6 +15,7 @@ import time
 from typing import IO, Any
 
 from .exi import Message
+from .protocol.oracle import TimingOracle, Violation
 from .transport.v2gtp import HEADER_LENGTH, parse_header
 
 
@@ -26,12 +27,17 @@ class Tracer:
         self._log: IO[str] | None = open(log_path, "a", encoding="utf-8") if log_path else None
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._oracles: dict[str, TimingOracle] = {}
+        self.violations: list[Violation] = []  # timing violations seen, for reports
+        self.records: list[dict[str, Any]] = []  # every message, for reports (keep_records=True)
+        self.keep_records = False
 
     def message(self, role: str, connection: str, direction: str, frame_bytes: bytes, message: Message | None, error: str | None = None, at: tuple[float, float] | None = None) -> None:
         """``direction`` is 'tx' (we sent) or 'rx' (we received); ``at`` = (time.time(), time.monotonic()) of arrival."""
-        if not self.messages or (self.console is None and self._log is None):
-            return
         now, mono = at or (time.time(), time.monotonic())
+        late = self._check_timing(role, connection, direction, mono, message)
+        if not self.messages or (self.console is None and self._log is None and not self.keep_records):
+            return
         previous = self._last.get(connection)
         self._last[connection] = mono
         delta_ms = None if previous is None else (mono - previous) * 1000
@@ -55,6 +61,8 @@ class Tracer:
                 lines.append(f"  raw {frame_bytes[:64].hex().upper()}")
             if error:
                 lines.append(f"  error: {error}")
+            for violation in late:
+                lines.append(f"  TIMING VIOLATION: {violation}")
             if message is not None and self.show_xml:
                 lines.extend("  " + line for line in message.to_xml().rstrip("\n").split("\n"))
             with self._lock:
@@ -75,9 +83,25 @@ class Tracer:
                 record["xml"] = message.to_xml()
             if error:
                 record["error"] = error
+            if late:
+                record["timing_violations"] = [str(v) for v in late]
             with self._lock:
                 self._log.write(json.dumps(record) + "\n")
                 self._log.flush()
+
+        if self.keep_records:
+            self.records.append({"time": now, "role": role, "direction": direction, "message": name, "delta_ms": delta_ms,
+                                 "hex": frame_bytes.hex().upper(), "xml": message.to_xml() if message else None,
+                                 "error": error, "violations": [str(v) for v in late]})
+
+    def _check_timing(self, role: str, connection: str, direction: str, mono: float, message: Message | None) -> list[Violation]:
+        if message is None:
+            return []
+        sender = role if direction == "tx" else ("EVCC" if role == "SECC" else "SECC")
+        oracle = self._oracles.setdefault(connection, TimingOracle())
+        late = oracle.observe(mono, sender, message.body_name, message.body)
+        self.violations.extend(late)
+        return late
 
     def note(self, role: str, text: str) -> None:
         if self.console is not None:

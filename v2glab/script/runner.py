@@ -32,6 +32,7 @@ from ..protocol.timing import EVCC_MSG_TIMEOUT
 from ..trace import Tracer
 from ..transport import sdp
 from ..transport.v2gtp import V2GTPReader, frame
+from ..report import TestCaseResult
 from . import api
 from .session import APP_MESSAGES, ScriptError, ScriptSession, Verdict, schema_of
 
@@ -60,6 +61,12 @@ end
 for _, name in ipairs(tables) do _G[name] = api_table(name) end
 SECC = Secc
 EVCC = Evcc
+function TestCase(name, fn)
+  local ok, result = dispatch("", "TestCase_begin", name)
+  if not ok then error(result, 2) end
+  local passed, err = pcall(fn)
+  dispatch("", "TestCase_end", passed, err and tostring(err) or nil)
+end
 for _, name in ipairs({"Sleep", "Log", "Verdict"}) do
   _G[name] = function(...)
     local ok, result = dispatch("", name, ...)
@@ -126,6 +133,9 @@ class ScriptRunner:
             self.lua.globals()[table_name.encode()] = self.lua.table_from({k.encode(): v.encode() for k, v in values.items()})
         self._loader = loader
         self.error: str | None = None
+        self.cases: list[TestCaseResult] = []
+        self._case: TestCaseResult | None = None
+        self._marks = (0, 0)
 
     # -- I/O in the loop thread ------------------------------------------------
     def _run(self, coro: Any, timeout: float | None = None) -> Any:
@@ -237,6 +247,8 @@ class ScriptRunner:
         table_s, name_s = table.decode(), name.decode()
         try:
             if not table_s:  # the global helpers
+                if name_s.startswith("TestCase_"):
+                    return True, getattr(self, f"_tool_{name_s}")(list(args))
                 if name_s == "Sleep":
                     time.sleep(self._number(args, 0, "ms") / 1000)
                     return True, None
@@ -508,6 +520,30 @@ class ScriptRunner:
     def _tool_Get_LastResponseTime(self, args: list[Any]) -> float | None:
         return None if self.last_response_time is None else round(self.last_response_time * 1000, 3)
 
+    def _tool_TestCase_begin(self, args: list[Any]) -> None:
+        name = args[0].decode() if args and isinstance(args[0], bytes) else "test case"
+        self._case = TestCaseResult(name, time.time())
+        self._marks = (len(self.session.verdicts), len(self.tracer.violations))
+        self.tracer.note(self.role.upper(), f"test case {name}")
+
+    def _tool_TestCase_end(self, args: list[Any]) -> None:
+        case, self._case = self._case, None
+        if case is None:
+            return
+        self._finish_case(case)
+        if not args[0]:
+            case.error = _lua_message(args[1]) if len(args) > 1 and args[1] is not None else "error"
+            self.error = self.error or f"script error in test case {case.name}: {case.error}"
+        self.tracer.note(self.role.upper(), f"test case {case.name}: {'PASS' if case.passed else 'ERROR' if case.error else 'FAIL'}")
+
+    def _finish_case(self, case: TestCaseResult) -> None:
+        v0, t0 = self._marks
+        case.checks = self.session.verdicts[v0:]
+        case.violations = self.tracer.violations[t0:]
+        case.duration = time.time() - case.started
+        self._marks = (len(self.session.verdicts), len(self.tracer.violations))
+        self.cases.append(case)
+
     def _tool_Log(self, args: list[Any]) -> None:
         self.tracer.note(self.role.upper(), " ".join(_show(a) for a in args))
 
@@ -573,6 +609,7 @@ class ScriptRunner:
     def run(self, script: Path) -> int:
         code = script.read_bytes()
         self.start()
+        started = time.time()
         try:
             result = self._loader(code, f"@{script}".encode())
             loaded, error = result if isinstance(result, tuple) else (result, None)
@@ -582,13 +619,20 @@ class ScriptRunner:
             self.error = f"script error: {_lua_message(exc)}"
         finally:
             self._stop()
+        if not self.cases or self._marks != (len(self.session.verdicts), len(self.tracer.violations)):
+            # no TestCase blocks, or work after the last one: the script (rest) is a test case of its own
+            rest = TestCaseResult(script.stem if not self.cases else f"{script.stem} (outside test cases)", started)
+            self._finish_case(rest)
+            if self.error and not any(c.error for c in self.cases[:-1]):
+                rest.error = self.error
         if self.error:
             self.tracer.note(self.role.upper(), self.error)
             return 2
         failed = [v for v in self.session.verdicts if not v.passed]
         total = len(self.session.verdicts)
-        self.tracer.note(self.role.upper(), f"script finished: {total - len(failed)} of {total} checks passed")
-        return 1 if failed else 0
+        late = len(self.tracer.violations)
+        self.tracer.note(self.role.upper(), f"script finished: {total - len(failed)} of {total} checks passed, {late} timing violation(s)")
+        return 1 if failed or late else 0
 
     def _stop(self) -> None:
         try:
