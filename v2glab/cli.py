@@ -235,9 +235,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     tls = _secc_tls(args) if args.role == "secc" else _evcc_tls(args)
     tracer = _tracer(args)
     tracer.keep_records = bool(args.junit or args.html)
+    capture = _capture(args)
     runner = ScriptRunner(args.role, profile, tracer, host=args.host, port=args.port, ssl_context=tls,
-                          interface=args.interface, sdp_port=None if args.no_sdp else args.sdp_port, sdp_target=args.sdp_target)
-    code = runner.run(script)
+                          interface=args.interface, sdp_port=None if args.no_sdp else args.sdp_port, sdp_target=args.sdp_target, capture=capture)
+    try:
+        code = runner.run(script)
+    finally:
+        if capture is not None:
+            capture.close()
     if args.junit:
         from .report.junit import write_junit
 
@@ -280,6 +285,36 @@ def cmd_pcap_show(args: argparse.Namespace) -> int:
     bad = [f for f in frames if f.error and f.transport == "TCP"]
     print(f"v2glab pcap show: {len(frames)} frames, {len(bad)} that did not decode", file=sys.stderr)
     return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from .capture.replay import replay_evcc, replay_secc
+    from .transport import sdp
+
+    tracer = _tracer(args)
+
+    async def main():
+        if args.role == "evcc":
+            host, port = args.host, args.port
+            if host is None or port is None:
+                found = await sdp.discover(sdp.SECURITY_TLS if args.tls else sdp.SECURITY_NONE, args.interface, args.sdp_target, args.sdp_port)
+                host, port = found.address, found.port
+            return await replay_evcc(args.file, host, port, tracer, _evcc_tls(args))
+        return await replay_secc(args.file, args.host or "::", args.port or 61851, tracer, _secc_tls(args))
+
+    try:
+        result = asyncio.run(main())
+    except ValueError as exc:
+        raise V2GError(str(exc)) from None
+    other = "SECC" if args.role == "evcc" else "EVCC"
+    if result.identical:
+        print(f"v2glab replay: same sequence: the live {other} sent the {len(result.live)} recorded messages in order", file=sys.stderr)
+        return 0
+    diverged = next((i for i, (a, b) in enumerate(zip(result.expected, result.live)) if a != b), min(len(result.expected), len(result.live)))
+    print(f"v2glab replay: DIFFERENT: message {diverged + 1} of the live {other}: recorded "
+          f"{result.expected[diverged] if diverged < len(result.expected) else '(nothing)'}, live "
+          f"{result.live[diverged] if diverged < len(result.live) else '(nothing)'}" + (f"; {result.reason}" if result.reason else ""), file=sys.stderr)
+    return 1
 
 
 def cmd_pki_init(args: argparse.Namespace) -> int:
@@ -358,6 +393,16 @@ def build_parser() -> argparse.ArgumentParser:
     pcap_show.add_argument("file")
     pcap_show.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines")
     pcap_show.set_defaults(func=cmd_pcap_show)
+
+    replay = sub.add_parser("replay", help="play one side of a recorded session against a live engine")
+    replay.add_argument("file", metavar="FILE.pcap")
+    replay.add_argument("--role", choices=["secc", "evcc"], required=True, help="the recorded side to play")
+    _add_network(replay, "replay")
+    replay.add_argument("--host", help="evcc: the live SECC (else SDP); secc: address to listen on")
+    replay.add_argument("--port", type=int, help="evcc: the live SECC's port; secc: port to listen on (default 61851)")
+    replay.add_argument("--sdp-target", default="ff02::1")
+    replay.add_argument("--trust", help="EV trust store for --tls")
+    replay.set_defaults(func=cmd_replay)
 
     pki = sub.add_parser("pki", help="test certificates")
     pki_sub = pki.add_subparsers(dest="pki_command", required=True)

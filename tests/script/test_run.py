@@ -75,6 +75,8 @@ CASES = [
     ("negative_secc_withhold_charging_status.lua", "secc", [], ["evcc", "--quiet"], 0, 1, "V2G_EVCC_Msg_Timeout (2 s) expired waiting for ChargingStatusRes"),
     ("negative_secc_out_of_range_value.lua", "secc", [], ["evcc", "--quiet"], 0, 1, "EVSEID: 4 characters is shorter than the minimum 7 [minLength]"),
     ("negative_evcc_corrupt_v2gtp_header.lua", "evcc", [], ["secc", "--once"], 0, 0, "bad V2GTP header: V2GTP inverse protocol version 0x00"),
+    # 40 ms is late for the standard (25 ms) but not for the EV's 250 ms timeout: the script's run fails, the EV completes
+    ("negative_secc_late_current_demand.lua", "secc", ["--profile", "dc"], ["evcc", "--profile", "dc", "--quiet"], 1, 0, "session complete"),
 ]
 
 
@@ -150,21 +152,22 @@ def test_missing_script_is_a_usage_error(tmp_path: Path) -> None:
 LEAD_IN = "Secc.Receive_SessionSetupReq_001()\n"
 
 TOOL_CASES = [
-    # (SECC script after SessionSetupReq, what v2glab's EVCC must report)
-    ("Secc.Set_SendDelay(2500)\nSecc.Send_SessionSetupRes_001()\nSleep(500)\n", "V2G_EVCC_Msg_Timeout (2 s) expired waiting for SessionSetupRes"),
-    ("Secc.Send_RawPayload('80FFFFFF')\nSleep(500)\n", "undecodable EXI from the SECC"),
-    ("Secc.Send_SessionStopRes_001()\nSleep(500)\n", "expected SessionSetupRes, got SessionStopRes"),
-    ("Secc.Close_Connection()\n", "the peer closed the connection"),
-    ("Secc.Send_RawFrame('01FE80010000000480')\nSleep(2500)\n", "V2G_EVCC_Msg_Timeout"),  # a frame whose payload never ends
+    # (SECC script after SessionSetupReq, what v2glab's EVCC must report, the script's own exit status)
+    # the delayed answer is also a timing violation in the script's own run: exit 1
+    ("Secc.Set_SendDelay(2500)\nSecc.Send_SessionSetupRes_001()\nSleep(500)\n", "V2G_EVCC_Msg_Timeout (2 s) expired waiting for SessionSetupRes", 1),
+    ("Secc.Send_RawPayload('80FFFFFF')\nSleep(500)\n", "undecodable EXI from the SECC", 0),
+    ("Secc.Send_SessionStopRes_001()\nSleep(500)\n", "expected SessionSetupRes, got SessionStopRes", 0),
+    ("Secc.Close_Connection()\n", "the peer closed the connection", 0),
+    ("Secc.Send_RawFrame('01FE80010000000480')\nSleep(2500)\n", "V2G_EVCC_Msg_Timeout", 0),  # a frame whose payload never ends
 ]
 
 
-@pytest.mark.parametrize(("script", "reported"), TOOL_CASES, ids=["delay", "raw-payload", "other-message", "close", "raw-frame"])
-def test_secc_tool_is_observed_by_the_ev(tmp_path: Path, script: str, reported: str) -> None:
+@pytest.mark.parametrize(("script", "reported", "script_rc"), TOOL_CASES, ids=["delay", "raw-payload", "other-message", "close", "raw-frame"])
+def test_secc_tool_is_observed_by_the_ev(tmp_path: Path, script: str, reported: str, script_rc: int) -> None:
     path = tmp_path / "tool.lua"
     path.write_text(LEAD_IN + script)
     secc, ev = pair(["run", str(path), "--role", "secc", "--quiet"], ["evcc", "--quiet"])
-    assert secc.returncode == 0, secc.stderr
+    assert secc.returncode == script_rc, secc.stderr
     assert ev.returncode == 1 and reported in ev.stderr, ev.stderr
 
 

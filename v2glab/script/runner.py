@@ -101,8 +101,10 @@ class ScriptRunner:
         interface: str | None = None,
         sdp_port: int | None = sdp.SDP_PORT,
         sdp_target: str = sdp.SDP_MULTICAST,
+        capture: Any = None,
     ) -> None:
         self.role = role
+        self.capture = capture  # a PcapWriter, or None
         self.table = api.ROLE_TABLES[role]
         self.profile = profile
         self.tracer = tracer or Tracer()
@@ -167,22 +169,33 @@ class ScriptRunner:
                 address = sdp.link_local_address(self.interface) if self.interface else ("::1" if host in ("::", "::1") else host)
                 return sdp.SDPResponse(address, self.port, sdp.SECURITY_TLS if self.ssl_context else sdp.SECURITY_NONE)
 
-            self._sdp = await sdp.start_sdp_server(answer, self.interface, self.sdp_port, on_event=lambda s: self.tracer.note("SECC", s))
+            self._sdp = await sdp.start_sdp_server(answer, self.interface, self.sdp_port, on_event=lambda s: self.tracer.note("SECC", s), capture=self.capture)
         self.tracer.note("SECC", f"script SECC listening on [{host}]:{self.port}")
 
     async def _accept(self, timeout: float) -> None:
         reader, writer = await asyncio.wait_for(self._connections.get(), timeout)
         self.channel.reader, self.channel.writer = reader, writer
+        self._capture_open()
         self.tracer.note("SECC", "EV connected")
 
     async def _connect(self) -> None:
         host, port = self.host, self.port
         if host is None or port is None:
-            found = await sdp.discover(sdp.SECURITY_TLS if self.ssl_context else sdp.SECURITY_NONE, self.interface, self.sdp_target, self.sdp_port or sdp.SDP_PORT)
+            found = await sdp.discover(sdp.SECURITY_TLS if self.ssl_context else sdp.SECURITY_NONE, self.interface, self.sdp_target,
+                                       self.sdp_port or sdp.SDP_PORT, capture=self.capture)
             host, port = found.address, found.port
         reader, writer = await asyncio.open_connection(host, port, ssl=self.ssl_context, server_hostname="" if self.ssl_context else None)
         self.channel.reader, self.channel.writer = reader, writer
+        self._capture_open()
         self.tracer.note("EVCC", f"connected to [{host}]:{port}")
+
+    def _capture_open(self) -> None:
+        if self.capture is not None:
+            from ..capture.pcap import endpoint
+
+            local = endpoint(self.channel.writer.get_extra_info("sockname"))
+            remote = endpoint(self.channel.writer.get_extra_info("peername"))
+            self.capture.tcp_open("script", *((local, remote) if self.role == "evcc" else (remote, local)))
 
     async def _read_frame(self, timeout: float) -> tuple[Any, bytes] | None:
         ch = self.channel
@@ -197,7 +210,11 @@ class ScriptRunner:
                 return None
             if not data:
                 ch.closed = True
+                if self.capture is not None:
+                    self.capture.tcp_close("script", closed_by_client=self.role == "secc")
                 return None
+            if self.capture is not None:
+                self.capture.tcp_data("script", self.role == "secc", data)
             ch.pending.extend(ch.frames.feed(data))
         return ch.pending.pop(0)
 
@@ -206,12 +223,16 @@ class ScriptRunner:
         if ch.writer is None or ch.closed:
             raise ScriptError("the connection is closed")
         ch.writer.write(data)
+        if self.capture is not None:
+            self.capture.tcp_data("script", self.role == "evcc", data)
         await ch.writer.drain()
 
     async def _close(self) -> None:
         ch = self.channel
         if ch.writer is not None and not ch.closed:
             ch.closed = True
+            if self.capture is not None:
+                self.capture.tcp_close("script", closed_by_client=self.role == "evcc")
             ch.writer.close()
             try:
                 await ch.writer.wait_closed()
