@@ -134,3 +134,7 @@ def test_markdown_pages_have_the_vendor_layout() -> None:
     assert "ChargingStatusRes.EVSEMaxCurrent.Value 설정<br>set ChargingStatusRes.EVSEMaxCurrent.Value" in page
     assert "Payload Type 0x8001" in page and "<s1:ChargingStatusRes>" in page
     assert "Secc.Send_ChargingStatusRes_001()" in page
+    # a page per message of the role, each with the V2GTP header and XML of its default message
+    pages = out.count("\n# SECC > ")+ out.startswith("# SECC > ")
+    assert pages == len(api.message_names("iso15118-2")) + len(api.message_names("app"))
+    assert out.count("## V2GTP Header") == pages and out.count("```xml") == pages

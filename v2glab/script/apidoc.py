@@ -97,9 +97,10 @@ def markdown(roles: Iterable[str], schemas: Iterable[str]) -> str:
                     if role == "secc":
                         parts.append("end")
                 parts.append("```\n")
-                header, xml = _default_frame(role, message) if outgoing else (None, None)
-                if header:
-                    parts.append(f"## V2GTP Header\n\n{header}\n\n## XML (default message of the built-in profile)\n\n```xml\n{xml}```\n")
+                # the default message: what this role builds, or for a received one what v2glab's other role sends
+                sender = role if outgoing else ("evcc" if role == "secc" else "secc")
+                header, xml = _default_frame(sender, message)
+                parts.append(f"## V2GTP Header\n\n{header}\n\n## XML (default message of the built-in {sender.upper()} profile)\n\n```xml\n{xml}```\n")
     return "\n".join(p for p in parts if p is not None)
 
 
