@@ -42,7 +42,8 @@ async def drive_ev(profile: dict[str, Any], port: int, stop_at: float, samples: 
                 if not perform(core.timeout()):
                     return
                 continue
-            data = await asyncio.wait_for(reader.read(65536), 5)
+            async with asyncio.timeout(5):  # no task per read, unlike wait_for
+                data = await reader.read(65536)
             if not data:
                 errors.append("SECC closed the connection")
                 return

@@ -12,7 +12,7 @@ from ..exi import grammar
 from ..protocol.events import Close
 from ..trace import Tracer
 from ..transport import sdp
-from ..transport.connection import drive
+from ..transport.connection import CoreProtocol
 from .session import SeccSession, SessionStore
 
 # [V2G2-169] the SECC's TCP port is a dynamic port
@@ -57,7 +57,9 @@ class SeccServer:
         for attempt in range(50):
             port = self.port or random.randint(*PORT_RANGE)
             try:
-                self._server = await asyncio.start_server(self._connection, host, port, ssl=self.ssl_context, family=socket.AF_INET6 if ":" in host else socket.AF_UNSPEC)
+                loop = asyncio.get_running_loop()
+                self._server = await loop.create_server(self._protocol, host, port, ssl=self.ssl_context,
+                                                        family=socket.AF_INET6 if ":" in host else socket.AF_UNSPEC)
                 self.port = port
                 break
             except OSError:
@@ -78,12 +80,11 @@ class SeccServer:
         security = sdp.SECURITY_TLS if self.ssl_context else sdp.SECURITY_NONE
         return sdp.SDPResponse(address, self.port or 0, security, sdp.TRANSPORT_TCP)
 
-    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def _protocol(self) -> CoreProtocol:
         self.connections += 1
-        peer = writer.get_extra_info("peername")
-        name = f"conn{self.connections} [{peer[0]}]:{peer[1]}" if peer else f"conn{self.connections}"
-        self.tracer.note("SECC", f"{name}: connected")
-        outcome = await drive(SeccSession(self.profile, self.store), reader, writer, self.tracer, "SECC", name, self.capture)
+        return CoreProtocol(SeccSession(self.profile, self.store), self.tracer, "SECC", f"conn{self.connections}", self.capture, self._done)
+
+    def _done(self, outcome: Close) -> None:
         self.outcomes.append(outcome)
         self.session_done.set()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from typing import Protocol
+from typing import Callable, Protocol
 
 from ..capture.pcap import PcapWriter, endpoint
 from ..protocol.events import Close, Event, Received, Send, StartTimer, StopTimer
@@ -83,3 +83,76 @@ async def drive(core: SessionCore, reader: asyncio.StreamReader, writer: asyncio
     assert outcome is not None
     tracer.note(role, f"{name}: {'closed' if outcome.ok else 'FAILED'}: {outcome.reason}")
     return outcome
+
+
+class CoreProtocol(asyncio.Protocol):
+    """The same adapter as ``drive``, as an asyncio Protocol: no task, no read loop per connection.
+
+    The SECC serves many connections; callbacks and one ``call_later`` timer per
+    connection cost far less per message than a coroutine waking up for each read.
+    """
+
+    def __init__(self, core: SessionCore, tracer: Tracer, role: str, name: str, capture: PcapWriter | None, on_done: Callable[[Close], None]) -> None:
+        self.core = core
+        self.tracer = tracer
+        self.role = role
+        self.name = name
+        self.capture = capture
+        self.on_done = on_done
+        self.transport: asyncio.Transport | None = None
+        self.timer: asyncio.TimerHandle | None = None
+        self.outcome: Close | None = None
+        self.we_are_client = role == "EVCC"
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        peer = transport.get_extra_info("peername")
+        if peer:
+            self.name = f"{self.name} [{peer[0]}]:{peer[1]}"
+        self.tracer.note(self.role, f"{self.name}: connected")
+        if self.capture is not None:
+            local, remote = endpoint(transport.get_extra_info("sockname")), endpoint(peer)
+            self.capture.tcp_open(self.name, *((local, remote) if self.we_are_client else (remote, local)))
+        self._perform(self.core.start())
+
+    def data_received(self, data: bytes) -> None:
+        arrived = (time.time(), time.monotonic())
+        if self.capture is not None:
+            self.capture.tcp_data(self.name, not self.we_are_client, data, arrived[0])
+        self._perform(self.core.receive_data(data), arrived)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+        peer_closed = self.outcome is None
+        if self.outcome is None:
+            self.outcome = Close(f"connection error: {exc}" if exc else "the peer closed the connection", ok=False)
+        if self.capture is not None:
+            self.capture.tcp_close(self.name, closed_by_client=peer_closed != self.we_are_client)
+        self.tracer.note(self.role, f"{self.name}: {'closed' if self.outcome.ok else 'FAILED'}: {self.outcome.reason}")
+        self.on_done(self.outcome)
+
+    def _timeout(self) -> None:
+        self.timer = None
+        self._perform(self.core.timeout())
+
+    def _perform(self, events: list[Event], arrived: tuple[float, float] | None = None) -> None:
+        for event in events:
+            if isinstance(event, Send):
+                self.transport.write(event.frame)
+                self.tracer.message(self.role, self.name, "tx", event.frame, event.message)
+                if self.capture is not None:
+                    self.capture.tcp_data(self.name, self.we_are_client, event.frame)
+            elif isinstance(event, Received):
+                self.tracer.message(self.role, self.name, "rx", event.header.to_bytes() + event.payload, event.message, event.error, at=arrived)
+            elif isinstance(event, StartTimer):
+                if self.timer is not None:
+                    self.timer.cancel()
+                self.timer = asyncio.get_running_loop().call_later(event.seconds, self._timeout)
+            elif isinstance(event, StopTimer):
+                if self.timer is not None:
+                    self.timer.cancel()
+                    self.timer = None
+            elif isinstance(event, Close):
+                self.outcome = event
+                self.transport.close()  # sends what is buffered first
