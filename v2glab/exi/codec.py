@@ -249,6 +249,11 @@ def _decode_value(r: BitReader, st: SimpleType) -> Any:
         count = length - 2
         if count * 8 > r.remaining:
             raise EXIDecodeError(f"declared string of {count} characters exceeds the stream", at)
+        start = r.pos
+        raw = r.octets(count)
+        if raw.isascii():
+            return raw.decode("ascii")  # one octet per character: the whole string in one read
+        r.pos = start  # a character above U+007F takes several octets: read them one by one
         chars = []
         for _ in range(count):
             cp = r.uint()
