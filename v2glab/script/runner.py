@@ -13,7 +13,9 @@ Exit status: 0 the script finished and every check passed; 1 a check failed;
 from __future__ import annotations
 
 import asyncio
+import copy
 import difflib
+import random
 import threading
 import time
 from pathlib import Path
@@ -29,6 +31,7 @@ from ..exi.codec import _encode_value
 from ..exi.grammar import SimpleType
 from ..protocol.messages import body_type, minimal
 from ..protocol.timing import EVCC_MSG_TIMEOUT
+from ..secc.server import PORT_RANGE
 from ..trace import Tracer
 from ..transport import sdp
 from ..transport.v2gtp import V2GTPReader, frame
@@ -124,9 +127,7 @@ class ScriptRunner:
         self._connections: asyncio.Queue | None = None
         self._server: Any = None
         self._sdp: Any = None
-        self.listening = threading.Event()
         self.lua = LuaRuntime(unpack_returned_tuples=True, encoding=None)
-        self.lua.execute(b"")  # runtime ready
         # Chunks are loaded under their file name, so Lua errors read "script.lua:12: ..."
         loader = self.lua.eval(b"function(code, name, ...) local fn, err = load(code, name); if not fn then return false, err end; fn(...); return true end")
         tables = self.lua.table_from([b"Secc", b"Evcc"])
@@ -144,9 +145,6 @@ class ScriptRunner:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
     async def _listen(self) -> None:
-        from ..secc.server import PORT_RANGE
-        import random
-
         self._connections = asyncio.Queue()
 
         async def accepted(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -261,7 +259,6 @@ class ScriptRunner:
         """SECC: listen (and answer SDP) before the script starts, so an EV can find it at once."""
         if self.role == "secc":
             self._run(self._listen())
-        self.listening.set()
 
     # -- the API ---------------------------------------------------------------------
     def _dispatch(self, table: bytes, name: bytes, *args: Any) -> tuple[bool, Any]:
@@ -381,8 +378,6 @@ class ScriptRunner:
             if spec is None:
                 return {}
             t = spec[1]
-        import copy
-
         return copy.deepcopy(minimal(t, schema_of(f.message)))
 
     def _do_receive(self, f: api.Function, args: list[Any]) -> None:
