@@ -10,7 +10,7 @@ from ..exi import grammar
 from ..protocol.events import Close
 from ..trace import Tracer
 from ..transport import sdp
-from ..transport.connection import drive
+from ..transport.connection import CoreProtocol
 from .session import EvccSession
 
 
@@ -41,11 +41,13 @@ async def run_evcc(
         host, port = found.address, found.port
     elif interface and host.lower().startswith("fe80") and "%" not in host:
         host = f"{host}%{interface}"
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[Close] = loop.create_future()
+    protocol = CoreProtocol(EvccSession(profile), tracer, "EVCC", "", capture, lambda outcome: done.done() or done.set_result(outcome))
     try:
-        reader, writer = await asyncio.open_connection(host, port, ssl=ssl_context, server_hostname="" if ssl_context else None)
+        await loop.create_connection(lambda: protocol, host, port, ssl=ssl_context, server_hostname="" if ssl_context else None)
     except ssl.SSLError as exc:
         return Close(f"TLS handshake failed: {exc.reason or exc}", ok=False)
     except OSError as exc:
         return Close(f"cannot connect to [{host}]:{port}: {exc.strerror or exc}", ok=False)
-    tracer.note("EVCC", f"connected to [{host}]:{port}" + (" over TLS" if ssl_context else ""))
-    return await drive(EvccSession(profile), reader, writer, tracer, "EVCC", f"[{host}]:{port}", capture)
+    return await done
