@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from v2glab.exi.grammar import TEXT, ComplexType, Grammar, SimpleType, State, grammar
+from v2glab.exi.grammar import TEXT, ComplexType, Grammar, SimpleType, State
 
 BIG = 2**63
 # EXI carries any code point, but the trees also go through XML, which cannot hold
@@ -97,13 +97,3 @@ def tree(g: Grammar, t: Any, data: st.DataObject, depth: int = 0) -> Any:
     if t.text_type is not None and list(node) == [TEXT]:
         return node[TEXT]
     return node
-
-
-def message_types(schema: str) -> list[str]:
-    """Every message of a schema set: the Body's substitution members, or the document roots."""
-    g = grammar(schema)
-    if "V2G_Message" not in g.document_index:
-        return [local for _uri, local, _t in g.document]
-    body = g.document_index["V2G_Message"][2].children["Body"][1]
-    # the substitution head is no message (DIN does not even declare it abstract)
-    return sorted(k for k in body.children if k not in g.abstract and k != "BodyElement")

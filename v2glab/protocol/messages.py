@@ -32,6 +32,16 @@ def body_type(name: str, schema: str = "iso15118-2") -> ComplexType:
     return root.children["Body"][1].children[name][1]
 
 
+def message_names(schema: str = "iso15118-2") -> list[str]:
+    """Every message of a schema set: the Body's substitution members, or the handshake's roots."""
+    g = grammar(schema)
+    if "V2G_Message" not in g.document_index:
+        return [local for _uri, local, _t in g.document]
+    body = g.document_index["V2G_Message"][2].children["Body"][1]
+    # the substitution head is no message (DIN does not even declare it abstract)
+    return sorted(k for k in body.children if k not in g.abstract and k != "BodyElement")
+
+
 def _minimal_value(st: SimpleType) -> Any:
     kind = st.kind
     if kind == "enum":

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from ..exi.grammar import TEXT, ComplexType, SimpleType, grammar
-from ..protocol.messages import body_type
+from ..protocol.messages import body_type, message_names
 
 SCHEMAS = {"iso15118-2": "iso15118-2", "app": "app"}  # DIN SPEC 70121 plugs in here later
 ROLE_TABLES = {"secc": "Secc", "evcc": "Evcc"}
@@ -153,15 +153,6 @@ def _aliases(schema: str, message: str, f: Field) -> tuple[str, ...]:
     short = [p for i, p in enumerate(path) if i not in drop]
     alias = Field(f.message, tuple(short), f.keys, f.lists, f.kind, f.type)
     return (alias.name,) if short else ()
-
-
-def message_names(schema: str) -> list[str]:
-    g = grammar(schema)
-    if schema == "app":
-        return [local for _uri, local, _t in g.document]
-    root = g.document_index["V2G_Message"][2]
-    body = root.children["Body"][1]
-    return sorted(k for k in body.children if k not in g.abstract and k != "BodyElement")
 
 
 @lru_cache(maxsize=None)

@@ -8,24 +8,7 @@ from .. import exi
 from ..profiles import load_profile
 from ..transport.v2gtp import PayloadType, build_header
 from . import api
-from .session import APP_MESSAGES, ScriptSession
-
-TOOL_DOCS = {
-    "Set_SendDelay(ms)": ("다음 송신 지연", "delay the next send by ms milliseconds"),
-    "Withhold_<Msg>_001()": ("응답 보류", "do not send this message (the peer should time out)"),
-    "Send_RawFrame(hex)": ("원시 프레임 송신", "send bytes as they are, V2GTP header included"),
-    "Send_RawPayload(hex)": ("원시 페이로드 송신", "send bytes behind a correct V2GTP header"),
-    "Set_V2GTP_ProtocolVersion(v)": ("V2GTP 버전 변조", "corrupt the next header's version"),
-    "Set_V2GTP_InverseProtocolVersion(v)": ("V2GTP 역버전 변조", "corrupt the next header's inverse version"),
-    "Set_V2GTP_PayloadType(v)": ("V2GTP 페이로드 타입 변조", "corrupt the next header's payload type"),
-    "Set_V2GTP_PayloadLength(n)": ("V2GTP 길이 변조", "corrupt the next header's payload length"),
-    "Set_Validation(enabled)": ("스키마 검증 설정", "false: send values that break the schema"),
-    "Close_Connection()": ("TCP 연결 종료", "close the TCP connection"),
-    "Get_SessionID() / Set_SessionID(hex)": ("세션 ID 조회/설정", "read or force the SessionID"),
-    "Get_LastResponseTime()": ("응답 시간 조회", "ms between the last send and the next message received"),
-    "Log(...) / Verdict(name, ok)": ("로그 / 판정", "write a line; record a pass/fail verdict"),
-    "Sleep(ms)": ("대기", "pause the script (global function)"),
-}
+from .session import ScriptSession
 
 KOREAN = {"receive": "수신", "send": "송신", "set": "설정", "get": "조회", "check": "확인", "check_received": "확인"}
 ENGLISH = {"receive": "wait for", "send": "send", "set": "set", "get": "read", "check": "check", "check_received": "check that the last message received was"}
@@ -118,5 +101,3 @@ def _example_value(f: api.Function) -> str:
         return f"{prefix}'{'00' * max(st.lo, 1)}'"
     return f"{prefix}'{'x' * max(st.lo, 1)}'"
 
-
-__all__ = ["names", "markdown", "APP_MESSAGES"]

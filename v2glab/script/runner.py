@@ -19,7 +19,7 @@ import random
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import lupa
 from lupa import LuaRuntime
@@ -34,7 +34,7 @@ from ..protocol.timing import EVCC_MSG_TIMEOUT
 from ..secc.server import PORT_RANGE
 from ..trace import Tracer
 from ..transport import sdp
-from ..transport.v2gtp import V2GTPReader, frame
+from ..transport.v2gtp import V2GTPReader
 from ..report import TestCaseResult
 from . import api
 from .session import APP_MESSAGES, ScriptError, ScriptSession, Verdict, schema_of
@@ -83,8 +83,7 @@ end
 class Channel:
     """The connection, driven from the script thread, living in the loop thread."""
 
-    def __init__(self, runner: "ScriptRunner") -> None:
-        self.runner = runner
+    def __init__(self) -> None:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
         self.frames = V2GTPReader()
@@ -123,7 +122,7 @@ class ScriptRunner:
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="v2glab-io", daemon=True)
         self._thread.start()
-        self.channel = Channel(self)
+        self.channel = Channel()
         self._connections: asyncio.Queue | None = None
         self._server: Any = None
         self._sdp: Any = None

@@ -16,10 +16,10 @@ from typing import Any
 from .. import exi
 from ..evcc.session import EvccSession
 from ..exi.grammar import TEXT
-from ..protocol.messages import body_type, minimal, response_name, v2g_message
+from ..protocol.messages import body_type, minimal, v2g_message
 from ..secc.charger import Charger
 from ..secc.session import negotiate
-from ..transport.v2gtp import HEADER_LENGTH, INVERSE_PROTOCOL_VERSION, PROTOCOL_VERSION, PayloadType, V2GTPHeader, V2GTPReader, build_header
+from ..transport.v2gtp import HEADER_LENGTH, INVERSE_PROTOCOL_VERSION, PROTOCOL_VERSION, PayloadType, V2GTPHeader, build_header
 
 APP_MESSAGES = ("supportedAppProtocolReq", "supportedAppProtocolRes")
 
@@ -53,7 +53,6 @@ class ScriptSession:
         self.header_override: dict[str, int] = {}
         self.handshake_done = False
         self.verdicts: list[Verdict] = []
-        self.reader = V2GTPReader(profile["transport"]["max_payload"] if role == "secc" else 65536)
 
     # -- receiving ----------------------------------------------------------
     def decode(self, header: V2GTPHeader, payload: bytes) -> exi.Message:
@@ -195,6 +194,3 @@ class ScriptSession:
         passed = expected == actual
         self.verdicts.append(Verdict(name, passed, f"expected {expected!r}, got {actual!r}"))
         return passed
-
-    def expected_response(self, request: str) -> str:
-        return response_name(request)

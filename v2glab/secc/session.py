@@ -110,7 +110,6 @@ class SeccSession(FramedCore):
         self.session_id: bytes | None = None
         self.allowed: set[str] = {APP}
         self.closed = False
-        self.last_response: str | None = None
 
     # -- inputs -----------------------------------------------------------
     def start(self) -> list[Event]:
@@ -190,7 +189,6 @@ class SeccSession(FramedCore):
             self.allowed = self._after_power_delivery(req["ChargeProgress"])
         else:
             self.allowed = allowed_after(name, body, self.charger.mode, self.charger.selected_payment)
-        self.last_response = name
         return events + [
             StateChanged(name, {"allowed": sorted(self.allowed)}),
             StartTimer(self.profile["timers"]["sequence_timeout"], "V2G_SECC_Sequence_Timeout"),
