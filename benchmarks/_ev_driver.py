@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from v2glab.evcc.session import LOOP_WAIT, EvccSession
-from v2glab.protocol.events import Close, Send, StartTimer
+from v2glab.protocols.events import Close, Send, StartTimer
 
 
 async def drive_ev(profile: dict[str, Any], port: int, stop_at: float, samples: list[float], record: asyncio.Event, errors: list[str]) -> None:

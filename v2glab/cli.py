@@ -13,7 +13,7 @@ import tempfile
 
 from . import __version__, exi
 from .errors import V2GError
-from .transport import v2gtp
+from . import v2gtp
 
 SCHEMA_CHOICES = ["iso15118-2", "din70121", "app"]
 

@@ -15,8 +15,8 @@ import time
 from typing import IO, Any
 
 from .exi import Message
-from .protocol.oracle import TimingOracle, Violation
-from .transport.v2gtp import HEADER_LENGTH, parse_header
+from .protocols.oracle import TimingOracle, Violation
+from .v2gtp import HEADER_LENGTH, parse_header
 
 
 class Tracer:

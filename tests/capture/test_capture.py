@@ -13,7 +13,7 @@ import pytest
 
 from v2glab import exi
 from v2glab.capture.show import read_capture
-from v2glab.transport.v2gtp import V2GTPReader
+from v2glab.v2gtp import V2GTPReader
 
 
 @pytest.fixture(scope="module")

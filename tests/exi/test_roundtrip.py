@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from v2glab import exi
 from v2glab.exi.grammar import grammar
 
-from v2glab.protocol.messages import message_names
+from v2glab.protocols.messages import message_names
 
 from .grammar_walk import tree
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from v2glab import exi
-from v2glab.transport import v2gtp
+from v2glab import v2gtp
 
 SEED_PAGE = Path(__file__).parents[1] / "fixtures" / "reference" / "iso15118-2__charging-status-secc.txt"
 

@@ -80,7 +80,7 @@ def test_every_message_and_leaf_has_its_functions(role: str) -> None:
     for message in messages:
         incoming = message.endswith("Req") == (role == "secc")
         assert f"{table}.{'Receive' if incoming else 'Send'}_{message}_001" in names
-        from v2glab.protocol.messages import body_type
+        from v2glab.protocols.messages import body_type
 
         for path in _leaf_paths(body_type(message)):
             stem = f"{message}_{'_'.join(path)}"

@@ -9,10 +9,10 @@ import pytest
 from v2glab import exi
 from v2glab.evcc.session import EvccSession
 from v2glab.profiles import load_profile
-from v2glab.protocol.events import Close, Received, Send, StartTimer
-from v2glab.protocol.messages import DIN_NAMESPACE, ISO2_NAMESPACE, v2g_message
+from v2glab.protocols.events import Close, Received, Send, StartTimer
+from v2glab.protocols.messages import DIN_NAMESPACE, ISO2_NAMESPACE, v2g_message
 from v2glab.secc.session import SeccSession, SessionStore
-from v2glab.transport.v2gtp import build_header, frame
+from v2glab.v2gtp import build_header, frame
 
 SID = bytes.fromhex("0102030405060708")
 

@@ -4,7 +4,7 @@ import pytest
 
 from v2glab.errors import V2GTPError
 from v2glab.transport import sdp
-from v2glab.transport.v2gtp import build_header
+from v2glab.v2gtp import build_header
 
 
 def test_request_is_two_bytes_in_a_9000_frame() -> None:

@@ -15,12 +15,12 @@ from v2glab import exi
 from v2glab.evcc.client import run_evcc
 from v2glab.pki import init_pki
 from v2glab.profiles import load_profile
-from v2glab.protocol.messages import ISO2_NAMESPACE, v2g_message
+from v2glab.protocols.messages import ISO2_NAMESPACE, v2g_message
 from v2glab.secc.server import PORT_RANGE, SeccServer
 from v2glab.trace import NullTracer, Tracer
 from v2glab.transport import sdp
 from v2glab.transport.tls import evcc_context, secc_context
-from v2glab.transport.v2gtp import V2GTPReader, build_header, frame
+from v2glab.v2gtp import V2GTPReader, build_header, frame
 
 
 @pytest.fixture(scope="module")

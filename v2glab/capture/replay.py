@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import exi
 from ..trace import Tracer
-from ..transport import v2gtp
+from .. import v2gtp
 from .show import Frame, read_capture
 
 MAX_PAUSE = 5.0  # s: longer recorded pauses are shortened

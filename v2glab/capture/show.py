@@ -17,7 +17,7 @@ import dpkt
 from .. import exi
 from ..errors import V2GError, V2GTPError
 from ..transport import sdp
-from ..transport.v2gtp import V2GTPReader
+from ..v2gtp import V2GTPReader
 
 
 @dataclass

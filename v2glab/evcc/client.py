@@ -7,7 +7,7 @@ import ssl
 from typing import Any
 
 from ..exi import grammar
-from ..protocol.events import Close
+from ..protocols.events import Close
 from ..trace import Tracer
 from ..transport import sdp
 from ..transport.connection import CoreProtocol

@@ -11,12 +11,12 @@ from typing import Any
 
 from .. import exi
 from ..errors import EXIError, ValidationError
-from ..protocol.core import FramedCore
-from ..protocol.events import Close, Event, Received, Send, StartTimer, StateChanged
-from ..protocol.messages import DIN_NAMESPACE, ISO2_NAMESPACE, response_name, v2g_message
-from ..protocol.physical import physical, value_of
-from ..protocol.timing import EVCC_MSG_TIMEOUT
-from ..transport.v2gtp import PayloadType, V2GTPHeader, V2GTPReader, frame
+from ..protocols.core import FramedCore
+from ..protocols.events import Close, Event, Received, Send, StartTimer, StateChanged
+from ..protocols.messages import DIN_NAMESPACE, ISO2_NAMESPACE, response_name, v2g_message
+from ..protocols.physical import physical, value_of
+from ..protocols.timing import EVCC_MSG_TIMEOUT
+from ..v2gtp import PayloadType, V2GTPHeader, V2GTPReader, frame
 
 LOOP_WAIT = "charge loop period"
 MSG_TIMEOUT = "V2G_EVCC_Msg_Timeout"

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from ..exi.grammar import TEXT, ComplexType, SimpleType, grammar
-from ..protocol.messages import body_type, message_names
+from ..protocols.messages import body_type, message_names
 
 SCHEMAS = {"iso15118-2": "iso15118-2", "app": "app"}  # DIN SPEC 70121 plugs in here later
 ROLE_TABLES = {"secc": "Secc", "evcc": "Evcc"}

@@ -6,7 +6,7 @@ from typing import Iterable
 
 from .. import exi
 from ..profiles import load_profile
-from ..transport.v2gtp import PayloadType, build_header
+from ..v2gtp import PayloadType, build_header
 from . import api
 from .session import ScriptSession
 

@@ -29,12 +29,12 @@ from ..errors import EXIError, V2GError, ValidationError, V2GTPError
 from ..exi.bits import BitWriter
 from ..exi.codec import _encode_value
 from ..exi.grammar import SimpleType
-from ..protocol.messages import body_type, minimal
-from ..protocol.timing import EVCC_MSG_TIMEOUT
+from ..protocols.messages import body_type, minimal
+from ..protocols.timing import EVCC_MSG_TIMEOUT
 from ..secc.server import PORT_RANGE
 from ..trace import Tracer
 from ..transport import sdp
-from ..transport.v2gtp import V2GTPReader
+from ..v2gtp import V2GTPReader
 from ..report import TestCaseResult
 from . import api
 from .session import APP_MESSAGES, ScriptError, ScriptSession, Verdict, schema_of

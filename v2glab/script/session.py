@@ -16,10 +16,10 @@ from typing import Any
 from .. import exi
 from ..evcc.session import EvccSession
 from ..exi.grammar import TEXT
-from ..protocol.messages import body_type, minimal, v2g_message
+from ..protocols.messages import body_type, minimal, v2g_message
 from ..secc.charger import Charger
 from ..secc.session import negotiate
-from ..transport.v2gtp import HEADER_LENGTH, INVERSE_PROTOCOL_VERSION, PROTOCOL_VERSION, PayloadType, V2GTPHeader, build_header
+from ..v2gtp import HEADER_LENGTH, INVERSE_PROTOCOL_VERSION, PROTOCOL_VERSION, PayloadType, V2GTPHeader, build_header
 
 APP_MESSAGES = ("supportedAppProtocolReq", "supportedAppProtocolRes")
 

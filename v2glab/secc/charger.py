@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
-from ..protocol.physical import physical, value_of
+from ..protocols.physical import physical, value_of
 
 AC_MODES = {"AC_single_phase_core", "AC_three_phase_core"}
 

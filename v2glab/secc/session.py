@@ -23,10 +23,10 @@ from typing import Any, Callable
 
 from .. import exi
 from ..errors import EXIError
-from ..protocol.core import FramedCore
-from ..protocol.events import Event, Received, Send, StartTimer, StateChanged
-from ..protocol.messages import SUPPORTED_PROTOCOLS, failed_response, response_name, v2g_message
-from ..transport.v2gtp import PayloadType, V2GTPHeader, V2GTPReader, frame
+from ..protocols.core import FramedCore
+from ..protocols.events import Event, Received, Send, StartTimer, StateChanged
+from ..protocols.messages import SUPPORTED_PROTOCOLS, failed_response, response_name, v2g_message
+from ..v2gtp import PayloadType, V2GTPHeader, V2GTPReader, frame
 from .charger import Charger
 
 APP = "supportedAppProtocolReq"

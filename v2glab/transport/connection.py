@@ -7,7 +7,7 @@ import time
 from typing import Callable, Protocol
 
 from ..capture.pcap import PcapWriter, endpoint
-from ..protocol.events import Close, Event, Received, Send, StartTimer, StopTimer
+from ..protocols.events import Close, Event, Received, Send, StartTimer, StopTimer
 from ..trace import Tracer
 
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..errors import V2GError, V2GTPError
-from ..protocol.timing import SDP_MAX_REQUESTS, SDP_RESPONSE_TIMEOUT
-from .v2gtp import PayloadType, frame, parse_frame
+from ..protocols.timing import SDP_MAX_REQUESTS, SDP_RESPONSE_TIMEOUT
+from ..v2gtp import PayloadType, frame, parse_frame
 
 SDP_PORT = 15118
 SDP_MULTICAST = "ff02::1"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..exi import Message
-from ..transport.v2gtp import V2GTPHeader
+from ..v2gtp import V2GTPHeader
 
 
 @dataclass

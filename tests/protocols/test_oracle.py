@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from v2glab.protocol.oracle import TimingOracle
+from v2glab.protocols.oracle import TimingOracle
 
 
 def test_current_demand_res_later_than_25_ms() -> None:

@@ -4,7 +4,7 @@ import pytest
 
 from v2glab import V2GError
 from v2glab.errors import V2GTPError
-from v2glab.transport import v2gtp
+from v2glab import v2gtp
 
 SEED_PAYLOAD = bytes.fromhex("80980218d2ef923d8a3fb910c000452d48a9510cc4a9254d3cc4a90d211c000083020100000000")
 

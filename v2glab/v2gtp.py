@@ -10,7 +10,7 @@ import struct
 from dataclasses import dataclass
 from enum import IntEnum
 
-from ..errors import V2GTPError
+from .errors import V2GTPError
 
 HEADER_LENGTH = 8
 PROTOCOL_VERSION = 0x01

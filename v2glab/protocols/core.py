@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import V2GTPError
-from ..transport.v2gtp import V2GTPHeader, V2GTPReader
+from ..v2gtp import V2GTPHeader, V2GTPReader
 from .events import Close, Event
 
 
