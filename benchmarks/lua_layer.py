@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import subprocess
@@ -22,7 +23,13 @@ from v2glab.profiles import load_profile
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def measure(secc_args: list[str], loops: int) -> list[float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(secc_args: list[str], loops: int) -> tuple[list[float], float]:
     port = random.randint(50000, 60000)
     secc = subprocess.Popen([sys.executable, "-m", "v2glab.cli", *secc_args, "--host", "::1", "--port", str(port), "--no-sdp", "--quiet"])
     time.sleep(1.5)
@@ -38,28 +45,30 @@ def measure(secc_args: list[str], loops: int) -> list[float]:
         record.set()
         await drive_ev(profile, port, asyncio.get_running_loop().time() + 600, samples, record, errors)
 
+    cpu_before = cpu_seconds(secc.pid)
     try:
         asyncio.run(main())
+        cpu = cpu_seconds(secc.pid) - cpu_before
     finally:
         secc.terminate()
         secc.wait()
     if errors or len(samples) != loops:
         raise SystemExit(f"benchmark session failed: {errors or f'{len(samples)} of {loops} responses'}")
-    return samples
+    return samples, cpu / loops
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--loops", type=int, default=2000)
     args = parser.parse_args()
-    engine = measure(["secc", "--profile", "ac"], args.loops)
-    script = measure(["run", str(ROOT / "examples" / "secc_ac_session.lua"), "--role", "secc"], args.loops)
+    engine, cpu_e = measure(["secc", "--profile", "ac"], args.loops)
+    script, cpu_s = measure(["run", str(ROOT / "examples" / "secc_ac_session.lua"), "--role", "secc"], args.loops)
     med_e, med_s = statistics.median(engine) * 1e6, statistics.median(script) * 1e6
-    print(f"ChargingStatusReq -> ChargingStatusRes, {args.loops} loops back to back, median as the EV sees it:")
-    print(f"  engine SECC          {med_e:8.0f} µs")
-    print(f"  Lua script SECC      {med_s:8.0f} µs   (Receive, Check_Received, 4 x Set_, Send per message)")
-    print(f"  added by the Lua layer {med_s - med_e:6.0f} µs per message")
-
+    print(f"ChargingStatusReq -> ChargingStatusRes, {args.loops} loops back to back:")
+    print("                       response time (median, as the EV sees it)   SECC CPU time per message")
+    print(f"  engine SECC          {med_e:8.0f} µs {'':34s} {cpu_e * 1e6:6.0f} µs")
+    print(f"  Lua script SECC      {med_s:8.0f} µs {'':34s} {cpu_s * 1e6:6.0f} µs   (Receive, Check_Received, 4 x Set_, Send)")
+    print(f"  script / engine      {med_s / med_e:8.2f} x {'':35s} {cpu_s / cpu_e:6.2f} x")
 
 if __name__ == "__main__":
     main()

@@ -236,8 +236,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     tracer = _tracer(args)
     tracer.keep_records = bool(args.junit or args.html)
     capture = _capture(args)
+    if args.timeout is not None and not 0 < args.timeout <= 86400:
+        raise V2GError(f"--timeout must be between 0 and 86400 seconds, got {args.timeout:g}")
     runner = ScriptRunner(args.role, profile, tracer, host=args.host, port=args.port, ssl_context=tls,
-                          interface=args.interface, sdp_port=None if args.no_sdp else args.sdp_port, sdp_target=args.sdp_target, capture=capture)
+                          interface=args.interface, sdp_port=None if args.no_sdp else args.sdp_port, sdp_target=args.sdp_target, capture=capture,
+                          strict=args.strict, allow_unsafe=args.allow_unsafe, timeout=args.timeout)
     try:
         code = runner.run(script)
     finally:
@@ -259,7 +262,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     failed = [v for v in verdicts if not v.passed]
     for v in failed:
         print(f"v2glab run: FAIL {v.name}: {v.detail}", file=sys.stderr)
-    if code != 2:
+    if runner.dropped:
+        print(f"v2glab run: {runner._dropped_at}: {runner.dropped} send(s) not sent: the connection was {runner.conn.lost}", file=sys.stderr)
+    if code not in (2, 130):
         print(f"v2glab run: {len(verdicts) - len(failed)} of {len(verdicts)} checks passed", file=sys.stderr)
     return code
 
@@ -379,6 +384,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--trust", help="EVCC trust store (default PKI/ev_trust)")
     run.add_argument("--junit", metavar="FILE", help="write the verdicts as JUnit XML")
     run.add_argument("--html", metavar="FILE", help="write an HTML report: verdicts and the message sequence")
+    run.add_argument("--strict", action="store_true", help="the script plays every message; the engine plays none (negative tests)")
+    run.add_argument("--timeout", type=float, metavar="SECONDS", help="end the script after SECONDS: a failed verdict, exit 1")
+    run.add_argument("--allow-unsafe", action="store_true", help="no sandbox: the whole Lua standard library (io, os, require, debug)")
     run.set_defaults(func=cmd_run)
 
     api_parser = sub.add_parser("api", help="list the generated Lua API")

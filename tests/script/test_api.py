@@ -108,22 +108,19 @@ def test_optional_and_repeated_elements_get_specified_and_count() -> None:
 
 def test_every_enum_value_is_in_lua() -> None:
     runner = ScriptRunner("secc", load_profile("secc"), NullTracer())
-    try:
-        lua_globals = runner.lua.globals()
-        count = 0
-        for schema in ("iso15118-2", "app"):
-            for t in grammar(schema).types.values():
-                if isinstance(t, SimpleType) and t.kind == "enum":
-                    table = lua_globals[api.enum_table_name(t).encode()]
-                    for value in t.values:
-                        assert table[api.enum_key(t, value).encode()] == value.encode()
-                        count += 1
-        assert count == sum(len(t.values) for s in ("iso15118-2", "app") for t in grammar(s).types.values() if isinstance(t, SimpleType) and t.kind == "enum")
-        assert count >= 90
-        assert lua_globals[b"UnitSymbolType"][b"Unit_A"] == b"A"
-        assert lua_globals[b"DC_EVErrorCodeType"][b"NO_ERROR"] == b"NO_ERROR"
-    finally:
-        runner._stop()
+    lua_globals = runner.state.env  # what a script sees
+    count = 0
+    for schema in ("iso15118-2", "app"):
+        for t in grammar(schema).types.values():
+            if isinstance(t, SimpleType) and t.kind == "enum":
+                table = lua_globals[api.enum_table_name(t).encode()]
+                for value in t.values:
+                    assert table[api.enum_key(t, value).encode()] == value.encode()
+                    count += 1
+    assert count == sum(len(t.values) for s in ("iso15118-2", "app") for t in grammar(s).types.values() if isinstance(t, SimpleType) and t.kind == "enum")
+    assert count >= 90
+    assert lua_globals[b"UnitSymbolType"][b"Unit_A"] == b"A"
+    assert lua_globals[b"DC_EVErrorCodeType"][b"NO_ERROR"] == b"NO_ERROR"
 
 
 def test_markdown_pages_have_the_vendor_layout() -> None:

@@ -8,6 +8,7 @@ from .. import exi
 from ..profiles import load_profile
 from ..v2gtp import PayloadType, build_header
 from . import api
+from .engine import engine_for
 from .session import ScriptSession
 
 KOREAN = {"receive": "수신", "send": "송신", "set": "설정", "get": "조회", "check": "확인", "check_received": "확인"}
@@ -40,7 +41,8 @@ def _param_cell(f: api.Function) -> str:
 
 
 def _default_frame(role: str, message: str) -> tuple[str, str]:
-    session = ScriptSession(role, load_profile(role))
+    profile = load_profile(role)
+    session = ScriptSession(role, profile, engine_for(role, profile).default_body)
     session.session_id = bytes.fromhex("634BBE48F628FEE4")
     msg = session.message(message)
     payload = exi.encode(msg, validate=False)

@@ -177,7 +177,11 @@ class SeccSession(FramedCore):
 
     def _respond(self, request: str, req: dict[str, Any], body: dict[str, Any]) -> list[Event]:
         name = response_name(request)
-        events = self._send(v2g_message(self.session_id or b"\x00", name, body))
+        return self._send(v2g_message(self.session_id or b"\x00", name, body)) + self.advance(request, req, name, body)
+
+    def advance(self, request: str, req: dict[str, Any], name: str, body: dict[str, Any]) -> list[Event]:
+        """The session after ``name`` answered ``request`` (sent by this core, or by a script in its place)."""
+        events: list[Event] = []
         code = body.get("ResponseCode", "OK")
         if code.startswith("FAILED"):
             return events + self._close(f"{name} answered {code}", ok=False)
