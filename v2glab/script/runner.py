@@ -48,7 +48,7 @@ from ..transport import sdp
 from ..v2gtp import V2GTPReader
 from . import api
 from .engine import EvccEngine, SeccEngine
-from .sandbox import STATUS_ERROR, STATUS_NOTE, STATUS_OK, STATUS_WAIT, LuaError, LuaState
+from .sandbox import MAX_MEMORY, STATUS_ERROR, STATUS_NOTE, STATUS_OK, STATUS_WAIT, LuaError, LuaMemoryError, LuaState
 from .session import APP_MESSAGES, ScriptError, ScriptSession, Verdict, schema_of
 
 # Tools beyond the generated API, the same for both tables (see README, "Negative tests").
@@ -60,6 +60,7 @@ TOOLS = (
 )
 MAX_WAIT_MS = 86_400_000  # Sleep and Set_SendDelay: at most a day; more is a mistake in the script
 SEND_STALL = 10.0  # s a Send waits for a peer that reads nothing before the script stops
+OUTBOX_LIMIT = 64 * 1024  # bytes queued while the script runs before they go to the transport
 EXIT_INTERRUPTED = 130
 WAIT = object()  # returned by an API implementation that will resume the script later
 
@@ -83,6 +84,7 @@ class ScriptConnection(asyncio.Protocol):
         self.paused = False
         self.arrivals: deque[tuple[float, float]] = deque()
         self.outbox: list[bytes] = []
+        self.outbox_bytes = 0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -130,6 +132,7 @@ class ScriptConnection(asyncio.Protocol):
             self.transport.write(data)
             return
         self.outbox.append(data)
+        self.outbox_bytes += len(data)
         if len(self.outbox) == 1:
             self.runner.outboxes.append(self)
 
@@ -137,6 +140,7 @@ class ScriptConnection(asyncio.Protocol):
         if self.outbox and not self.transport.is_closing():
             self.transport.writelines(self.outbox) if len(self.outbox) > 1 else self.transport.write(self.outbox[0])
         self.outbox.clear()
+        self.outbox_bytes = 0
 
     def close(self) -> None:
         if not self.closed:
@@ -180,6 +184,7 @@ class ScriptRunner:
         self.functions = {f.name: f for schema in api.SCHEMAS for f in api.functions(role, schema)}
         self.other_table = "Evcc" if role == "secc" else "Secc"
         self.send_delay = 0.0
+        self.send_stall = SEND_STALL
         self.last_response_time: float | None = None
         self._sent_at: float | None = None
         self.conn: ScriptConnection | None = None
@@ -279,6 +284,9 @@ class ScriptRunner:
             self._flush()
         except StopIteration:
             out = b"done"
+        except LuaMemoryError:
+            self._script_ended(f"not enough memory: the script passed the Lua limit of {MAX_MEMORY // 2**20} MiB")
+            return
         except LuaError as exc:
             self._script_ended(_lua_message(exc))
             return
@@ -409,7 +417,7 @@ class ScriptRunner:
         exc = task.exception()
         if exc is None:
             result = task.result()
-            if result is None or result is WAIT:  # WAIT: the task handed over to a frame wait
+            if result is WAIT:  # the task handed over to a wait of its own
                 return
             self._resume(*self._status_of(result))
         elif isinstance(exc, (ScriptError, V2GError, ValueError)):
@@ -483,7 +491,8 @@ class ScriptRunner:
         if self.role == "evcc":
             async def connect_then() -> Any:
                 await self._connect()
-                return then()
+                result = then()
+                return _NONE if result is None else result
             return self._wait_task(connect_then())
         timeout = self.profile["timers"]["communication_setup_timeout"]
         return self._wait(lambda: then() if self.conn is not None else None, timeout,
@@ -624,13 +633,16 @@ class ScriptRunner:
                 return None
 
             def stalled() -> Any:
-                raise ScriptError(f"the peer has read nothing for {SEND_STALL:g} s "
+                raise ScriptError(f"the peer has read nothing for {self.send_stall:g} s "
                                   f"({conn.transport.get_write_buffer_size() // 1024} KiB waiting to be sent)")
 
-            return self._wait(writable, SEND_STALL, stalled)
+            return self._wait(writable, self.send_stall, stalled)
         self._write(data, message)
         if message is not None:
             self.session.on_sent(message)
+        if conn.outbox_bytes > OUTBOX_LIMIT:  # a script sending without pause: out with it, and let the loop see the peer
+            conn.flush()
+            return self._sleep(0, lambda: _NONE)
         return None
 
     # -- the API ---------------------------------------------------------------------------------------
@@ -660,6 +672,8 @@ class ScriptRunner:
                 return STATUS_ERROR, f"{full}: {exc}".encode()
             except StopScript:
                 return STATUS_ERROR, self.stop_reason
+            except Exception as exc:  # noqa: BLE001 - a runner bug must still name the call and the line
+                return STATUS_ERROR, f"{full}: internal error: {type(exc).__name__}: {exc}".encode()
             if result is WAIT:
                 return STATUS_WAIT, None
             if type(result) is _Note:
@@ -813,7 +827,7 @@ class ScriptRunner:
 
     def _after_handshake(self, name: str, then: Callable[[], Any]) -> Any:
         """The supportedAppProtocol handshake, done by the engine when the script skips it."""
-        if name in APP_MESSAGES or self.session.handshake_done:
+        if name in APP_MESSAGES or self.session.handshake_done or self.conn.closed:
             return then()
         # corruptions the script asked for are for its own next send
         saved, self.session.header_override = self.session.header_override, {}
@@ -1158,8 +1172,8 @@ def _lua_type_name(value: Any) -> str:
 def _show(value: Any) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
-    if isinstance(value, float) and value == int(value) and abs(value) < 1e15:
-        return repr(value)
+    if isinstance(value, float) and math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+        return str(int(value))  # as Lua prints a whole float
     return repr(value)
 
 

@@ -48,7 +48,10 @@ local main_co
 
 local function hook()
   local stop = check()
-  if stop then error(stop, 2) end  -- level 2: the script line that was running
+  if stop and getinfo(2, "S").source ~= "=prelude" then  -- the prelude's own calls stop at the script's line
+    sethook(hook, "", 1)  -- from now on every instruction: a pcall in a loop cannot swallow the stop
+    error(stop, 2)  -- level 2: the script line that was running
+  end
 end
 local function hooked(f)
   return function(...)
@@ -77,11 +80,16 @@ local function api_table(tname)
   end})
 end
 
+local BLOCKED = " is blocked by the sandbox (v2glab run --allow-unsafe allows it)"
 local function blocked(name)
-  return function() error(name .. " is blocked by the sandbox (v2glab run --allow-unsafe allows it)", 2) end
+  return function() error(name .. BLOCKED, 2) end
 end
-local function blocked_table(name, keep)
-  return setmetatable(keep or {}, {__index = function(_, key) return blocked(name .. "." .. tostring(key)) end})
+local blocked_table
+local function blocked_member(name)  -- callable and indexable: python.builtins.open(...) names itself too
+  return setmetatable({}, {__call = function() error(name .. BLOCKED, 2) end, __index = function(_, key) return blocked_member(name .. "." .. tostring(key)) end})
+end
+blocked_table = function(name, keep)
+  return setmetatable(keep or {}, {__index = function(_, key) return blocked_member(name .. "." .. tostring(key)) end})
 end
 
 if sandboxed then
@@ -167,7 +175,7 @@ function env.TestCase(name, fn)
   case_begin(name)
   local passed, err = pcall(fn)
   local st, stop = case_end(passed, err ~= nil and tostring(err) or nil)
-  if st == 0 then error(stop, 0) end  -- Ctrl-C or the time limit: stop the whole script
+  if st == 0 then error(err or stop, 0) end  -- Ctrl-C or the time limit: stop the whole script
 end
 
 -- the coroutine body for a loaded script chunk
