@@ -46,7 +46,8 @@ def by_namespace(namespace: str) -> Protocol | None:
 
 
 def by_schema(schema: str) -> Protocol | None:
-    return next((p for p in registry().values() if p.schema == schema), None)
+    """The protocol whose messages use this schema set (ISO 15118-20 has several)."""
+    return next((p for p in registry().values() if schema in p.schemas), None)
 
 
 def parse_list(names: str | Iterable[str]) -> list[Protocol]:

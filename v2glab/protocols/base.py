@@ -13,8 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
+from .. import exi
+from ..errors import EXIDecodeError, V2GTPError
 from ..exi import Message
 from ..exi.grammar import ComplexType, grammar
+from ..v2gtp import PayloadType, frame
 
 STOP = "SessionStopReq"
 
@@ -24,13 +27,36 @@ STOP = "SessionStopReq"
 class V2GMessageEnvelope:
     """DIN SPEC 70121 and ISO 15118-2: every message is a V2G_Message with Header and Body.
 
-    The body element names the message; the header carries the SessionID.
+    The body element names the message; the header carries the SessionID. Every
+    message travels as V2GTP payload type 0x8001. (ISO 15118-20 has no envelope: each
+    message is its own document with its own Header and payload type; its plug-in
+    supplies an envelope with the same methods.)
     """
 
     schema: str
 
+    @property
+    def schemas(self) -> tuple[str, ...]:
+        return (self.schema,)
+
+    def schema_of(self, name: str) -> str:
+        """The schema set a message of this protocol is encoded with."""
+        return self.schema
+
     def wrap(self, session_id: bytes, name: str, body: Any) -> Message:
         return Message(self.schema, "V2G_Message", {"Header": {"SessionID": session_id}, "Body": {name: body}})
+
+    def decode(self, payload_type: int, payload: bytes) -> Message:
+        """The message in a V2GTP payload; EXIDecodeError if it is no message of this protocol."""
+        if payload_type != PayloadType.EXI:
+            raise V2GTPError(f"payload type {payload_type:#06x} is not EXI (0x8001)")
+        message = exi.decode(payload, self.schema)
+        if message.name != "V2G_Message":
+            raise EXIDecodeError(f"root element {message.name} is not V2G_Message", 8)
+        return message
+
+    def frame(self, message: Message, validate: bool = True) -> bytes:
+        return frame(exi.encode(message, validate))
 
     def body_type(self, name: str) -> ComplexType:
         root = grammar(self.schema).document_index["V2G_Message"][2]
@@ -166,6 +192,10 @@ class Protocol:
 
     def wrap(self, session_id: bytes, name: str, body: Any) -> Message:
         return self.envelope.wrap(session_id, name, body)
+
+    @property
+    def schemas(self) -> tuple[str, ...]:
+        return self.envelope.schemas
 
     def __str__(self) -> str:
         return self.title
