@@ -10,12 +10,13 @@ Public API::
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from ..errors import EXIDecodeError, EXIEncodeError, EXIError, ValidationError, V2GError
 from .codec import decode_fragment_tree, decode_tree, encode_fragment_tree, encode_tree
 from .grammar import SCHEMAS, grammar
-from .message import Message, from_xml, to_xml
+from .message import ROOT_NAMESPACES, Message, from_xml, to_xml
 
 # ISO 15118-20 grammars, one per message namespace; their 6-bit root codes overlap.
 ISO15118_20_SCHEMAS = tuple(s for s in SCHEMAS if s.startswith("iso15118-20-"))
@@ -64,7 +65,7 @@ def detect_schema(data: bytes, candidates: tuple[str, ...] | None = None) -> str
     for schema in candidates or DETECTABLE:
         g = grammar(schema)
         code = data[1] >> (8 - g.document_width)
-        if code < len(g.document) and _is_message_root(schema, g.document[code][1]):
+        if code < len(g.document) and g.document[code][1] in message_roots(schema):
             fits.append(schema)
     if len(fits) > 1:
         for schema in fits:
@@ -82,14 +83,22 @@ def detect_schema(data: bytes, candidates: tuple[str, ...] | None = None) -> str
 DETECTABLE = ("iso15118-2", "din70121", "app", *ISO15118_20_SCHEMAS)
 
 
-def _is_message_root(schema: str, root: str) -> bool:
-    if schema in ("iso15118-2", "din70121"):
-        return root == "V2G_Message"
-    return root.endswith(("Req", "Res"))
+@lru_cache(maxsize=None)
+def message_roots(schema: str) -> tuple[str, ...]:
+    """Root elements that are messages: V2G_Message (DIN, -2), or each -20 and handshake message.
+
+    A -20 grammar's document also lists CommonTypes' and xmldsig's global elements;
+    its messages are the requests and responses of its own namespace.
+    """
+    g = grammar(schema)
+    if "V2G_Message" in g.document_index:
+        return ("V2G_Message",)
+    own = {uri for uri, name in ROOT_NAMESPACES.items() if name == schema}
+    return tuple(local for uri, local, _t in g.document if uri in own and local.endswith(("Req", "Res")))
 
 
 __all__ = [
     "Message", "encode", "decode", "encode_fragment", "decode_fragment", "from_xml", "to_xml",
-    "detect_schema", "grammar", "SCHEMAS", "ISO15118_20_SCHEMAS", "V2GError", "EXIError", "EXIDecodeError", "EXIEncodeError",
+    "detect_schema", "grammar", "SCHEMAS", "ISO15118_20_SCHEMAS", "message_roots", "V2GError", "EXIError", "EXIDecodeError", "EXIEncodeError",
     "ValidationError",
 ]

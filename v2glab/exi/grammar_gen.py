@@ -126,9 +126,12 @@ class _NFA:
 class GrammarBuilder:
     """Turns one XSD schema set into EXI grammar tables."""
 
-    def __init__(self, entry_xsd: Path) -> None:
+    def __init__(self, entry_xsd: Path, counted_loops: bool = True) -> None:
         import xmlschema  # generator-only dependency
 
+        # counted_loops=False unrolls bounded repetitions, one state per copy: the
+        # reference the tests compare the counted loops against.
+        self.counted_loops = counted_loops
         self._xmlschema = xmlschema
         self.schema = xmlschema.XMLSchema10(str(entry_xsd))
         self.namespaces = sorted(
@@ -137,6 +140,7 @@ class GrammarBuilder:
             if sc.target_namespace not in SKIP_NAMESPACES
         )
         self.ns_index = {ns: i for i, ns in enumerate(self.namespaces)}
+        self.name = entry_xsd.stem
         self.simple: dict[str, tuple] = {}
         self.complex: dict[str, tuple] = {}
         self.repeat: dict[str, tuple] = {}  # type id -> ((loop state, bound, exit state), ...)
@@ -338,7 +342,7 @@ class GrammarBuilder:
             nfa.add(cur, None, s)
             nfa.add(e, None, cur)
             nfa.add(cur, None, end)
-        elif p.max_occurs - p.min_occurs >= 2:
+        elif p.max_occurs - p.min_occurs >= 2 and self.counted_loops:
             if type(p).__name__ != "XsdElement":
                 raise NotImplementedError(f"{tid}: bounded repetition of a group has no V2G use")
             # One copy of the term stands for all optional copies; its end state loops
@@ -502,15 +506,10 @@ class GrammarBuilder:
         return tuple(out)
 
 
-def render(name: str, schemas_dir: Path) -> str:
-    entry, _module = SCHEMA_SETS[name]
-    entry_path = schemas_dir / entry
-    builder = GrammarBuilder(entry_path)
-    builder.build()
-    sources = sorted({Path(sc.url).name: sc.url for sc in builder.schema.maps.iter_schemas() if sc.url and sc.target_namespace not in SKIP_NAMESPACES}.items())
-    digests = [f"#   {fname}  sha256 {hashlib.sha256(Path(url.removeprefix('file://')).read_bytes()).hexdigest()}" for fname, url in sources]
-    body = OrderedDict(
-        NAME=name,
+def tables(builder: GrammarBuilder) -> OrderedDict:
+    """The module-level tables of one schema set, in the order they are written."""
+    return OrderedDict(
+        NAME=builder.name,
         NAMESPACES=tuple(builder.namespaces),
         DOCUMENT=builder.document(),
         FRAGMENT=builder.fragment(),
@@ -519,6 +518,21 @@ def render(name: str, schemas_dir: Path) -> str:
         COMPLEX=dict(sorted(builder.complex.items())),
         REPEAT=dict(sorted(builder.repeat.items())),
     )
+
+
+def build(name: str, schemas_dir: Path, counted_loops: bool = True) -> GrammarBuilder:
+    builder = GrammarBuilder(schemas_dir / SCHEMA_SETS[name][0], counted_loops)
+    builder.name = name
+    builder.build()
+    return builder
+
+
+def render(name: str, schemas_dir: Path) -> str:
+    entry, _module = SCHEMA_SETS[name]
+    builder = build(name, schemas_dir)
+    sources = sorted({Path(sc.url).name: sc.url for sc in builder.schema.maps.iter_schemas() if sc.url and sc.target_namespace not in SKIP_NAMESPACES}.items())
+    digests = [f"#   {fname}  sha256 {hashlib.sha256(Path(url.removeprefix('file://')).read_bytes()).hexdigest()}" for fname, url in sources]
+    body = tables(builder)
     lines = [
         f'"""EXI grammar tables for the {name} schema set. Generated; do not edit.',
         "",
