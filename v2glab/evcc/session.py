@@ -35,7 +35,7 @@ class EvccSession(FramedCore):
     def __init__(self, profile: dict[str, Any], protocols: list[Protocol] | None = None) -> None:
         self.profile = profile
         self.offered = protocols or parse_list(profile["protocols"])
-        self.offer = offer(self.offered)
+        self.offer = offer(self.offered, profile)
         self.protocol: Protocol | None = None
         self.car: CarBase | None = None
         self.reader = V2GTPReader()

@@ -183,6 +183,20 @@ class Protocol:
     energy: tuple[str, ...] = ("AC", "DC")  # what it can charge
     sequence_error: str = "FAILED_SequenceError"  # [V2G2-538], [V2G-DC-390]
     unknown_session: str = "FAILED_UnknownSession"  # [V2G2-460], [V2G-DC-391]
+    # More handshake namespaces of the same protocol (ISO 15118-20 offers -20:DC, -20:AC, ...);
+    # ``offered(profile)`` picks those a car offers, the SECC accepts them all.
+    more_namespaces: tuple[str, ...] = ()
+    offered_namespaces: Callable[[dict[str, Any]], tuple[str, ...]] | None = None
+
+    @property
+    def namespaces(self) -> tuple[str, ...]:
+        return (self.namespace, *self.more_namespaces)
+
+    def offered(self, profile: dict[str, Any] | None) -> tuple[str, ...]:
+        """The namespaces a car with this profile offers for this protocol."""
+        if self.offered_namespaces is None or profile is None:
+            return (self.namespace,)
+        return self.offered_namespaces(profile)
 
     def message_names(self) -> list[str]:
         return self.envelope.message_names()

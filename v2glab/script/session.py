@@ -140,7 +140,7 @@ class ScriptSession:
                     pass
         else:
             if name == "supportedAppProtocolReq":
-                return offer(self.enabled)
+                return offer(self.enabled, self.profile)
             body = self.car.default_request(name)
             if body is not None:
                 return body
