@@ -39,7 +39,7 @@ MMES: dict[str, tuple[int, type]] = {
 NAMES: dict[int, str] = {code: name for name, (code, _layer) in MMES.items()}
 # Known to the standard but not built here (optional CM_VALIDATE, CM_AMP_MAP): named in traces only.
 OTHER_NAMES = {0x6078: "CM_VALIDATE.REQ", 0x6079: "CM_VALIDATE.CNF", 0x601C: "CM_AMP_MAP.REQ", 0x601D: "CM_AMP_MAP.CNF",
-               0x6038: "CM_NW_INFO.REQ", 0x6039: "CM_NW_INFO.CNF", 0x6048: "CM_NW_STATS.REQ", 0x6049: "CM_NW_STATS.CNF"}
+               0x0014: "CC_DISCOVER_LIST.REQ", 0x0015: "CC_DISCOVER_LIST.CNF", 0x6038: "CM_NW_INFO.REQ", 0x6039: "CM_NW_INFO.CNF", 0x6048: "CM_NW_STATS.REQ", 0x6049: "CM_NW_STATS.CNF"}
 
 
 class MmeError(V2GError):
