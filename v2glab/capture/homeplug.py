@@ -21,7 +21,7 @@ import dpkt
 from scapy.contrib.homeplugav import HPAVTypeList, HomePlugAV, QualcommTypeList
 
 from ..slac.messages import BROADCAST, ETHERTYPE_HOMEPLUG, MODEM_LOCAL, Mme, MmeError, mac_str, parse
-from ..slac.timing import value
+from ..slac.timing import TIMING, value
 
 OUIS = {0x00B052: "Qualcomm Atheros", 0x644D70: "dSPACE", 0x0080E1: "STMicroelectronics"}
 KNOWN_VENDOR = {(0x0080E1, 0xA22E): "CP state change"}  # as Wireshark's HomePlug AV dissector names it
@@ -152,7 +152,7 @@ def _time(frames: list[MmeFrame]) -> None:
                 if since > limit:
                     f.violations.append(f"{name} {since * 1000:.1f} ms after {origin}: {(since - limit) * 1000:.1f} ms over {parameter} ({limit * 1000:g} ms)")
         if name in SOUNDING:
-            limit = value("TP_EV_batch_msg_interval") * 1.25  # its range ends at 50 ms
+            limit = TIMING["TP_EV_batch_msg_interval"].range[1]
             if last_sound is not None and ts - last_sound > limit:
                 f.violations.append(f"{name} {(ts - last_sound) * 1000:.1f} ms after the previous one: over TP_EV_batch_msg_interval (20-50 ms)")
             last_sound = ts

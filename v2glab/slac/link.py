@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import socket
+import struct
 import time
 from typing import Any
 
@@ -19,6 +20,7 @@ from .modem import SimulatedModem
 from .session import CORES, Note, Received, SlacConfig, SlacCore, SlacResult, Transmit
 
 PACKET_OUTGOING = 4  # sll_pkttype of our own frames, which a packet socket sees too
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux; SCM_TIMESTAMPNS has the same number
 
 
 class RawLink:
@@ -35,20 +37,29 @@ class RawLink:
             self.sock.close()
             raise OSError(exc.errno, f"cannot open interface {interface!r} for SLAC: {exc.strerror}") from None
         self.sock.setblocking(False)
+        # the kernel's arrival time for each frame: the capture's timestamps do not depend on how busy we are
+        self.sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
         self.mac = mac_str(self.sock.getsockname()[4])
 
     def send(self, frame: bytes) -> None:
         self.sock.send(frame)
 
-    def read(self) -> list[bytes]:
+    def read(self) -> list[tuple[bytes, float]]:
+        """Every frame waiting, with its arrival time (wall clock)."""
         frames = []
         while True:
             try:
-                data, address = self.sock.recvfrom(4096)
+                data, ancillary, _flags, address = self.sock.recvmsg(4096, 64)
             except BlockingIOError:
                 return frames
-            if address[2] != PACKET_OUTGOING:
-                frames.append(data)
+            if address[2] == PACKET_OUTGOING:
+                continue
+            ts = time.time()
+            for level, kind, raw in ancillary:
+                if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(raw) >= 16:
+                    seconds, nanoseconds = struct.unpack("qq", raw[:16])
+                    ts = seconds + nanoseconds / 1e9
+            frames.append((data, ts))
 
     def close(self) -> None:
         self.sock.close()
@@ -73,10 +84,9 @@ async def run_slac(role: str, config: SlacConfig, interface: str, tracer: Any = 
     inbox: collections.deque[tuple[bytes, float]] = collections.deque()  # (frame, wall time)
 
     def readable() -> None:
-        now = time.time()
-        for frame in link.read():
+        for frame, arrived_at in link.read():
             for delivered in modem.from_line(frame) if modem else [frame]:
-                inbox.append((delivered, now))
+                inbox.append((delivered, arrived_at))
         arrived.set()
 
     def trace(mme: Mme | None, frame: bytes, sent: bool, wall: float, error: str | None = None) -> None:
