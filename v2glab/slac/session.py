@@ -15,7 +15,9 @@ CM_SLAC_MATCH.REQ                 ->
                                   <-      CM_SLAC_MATCH.CNF (NID, NMK)
 CM_SET_KEY.REQ to its own modem: the modems form one logical network.
 
-The optional CM_VALIDATE exchange is not implemented (neither side offers it).
+The optional CM_VALIDATE exchange is not implemented (neither side offers it). The EV
+matches the first EVSE whose CM_ATTEN_CHAR.IND arrives; it does not wait out
+TT_EV_atten_results to compare several chargers on a shared cable.
 Faults (:class:`SlacFaults`) make one side misbehave on purpose, for negative tests.
 """
 
