@@ -108,7 +108,7 @@ def test_secc_and_evcc_match_with_slac_then_run_a_full_session(link: dict, tmp_p
     assert code == 0, secc_out[-3000:]
     records = [json.loads(line) for line in ev_log.read_text().splitlines()]
     mmes = [r["message"] for r in records if r.get("connection") == "homeplug"]
-    assert mmes[0] == "CM_SLAC_PARM.REQ" and mmes[-2:] == ["CM_SLAC_MATCH.CNF", "CM_SET_KEY.REQ"] or mmes[-1] == "CM_SET_KEY.CNF"
+    assert mmes[0] == "CM_SLAC_PARM.REQ" and mmes[-3:] == ["CM_SLAC_MATCH.CNF", "CM_SET_KEY.REQ", "CM_SET_KEY.CNF"]
     v2g = [r["message"] for r in records if "message" in r and r.get("connection") != "homeplug"]
     assert v2g[0] == "supportedAppProtocolReq" and v2g[-1] == "SessionStopRes"
     first_v2g = next(i for i, r in enumerate(records) if r.get("message") == "supportedAppProtocolReq")
@@ -123,7 +123,7 @@ def test_secc_and_evcc_match_with_slac_then_run_a_full_session(link: dict, tmp_p
     assert "TT_match_response" in frames[-1].mme.fields["Timing"]
     if shutil.which("tshark"):
         info = subprocess.run(["tshark", "-r", str(pcap), "-T", "fields", "-e", "_ws.col.Info"], capture_output=True, text=True).stdout
-        assert info.count("CM_SLAC_MATCH.CNF") == 1 and info.count("CM_MNBC_SOUND.IND") == 10 and "SessionStopReq" in info or "15118" in info
+        assert info.count("CM_SLAC_MATCH.CNF") == 1 and info.count("CM_MNBC_SOUND.IND") == 10
     shown = subprocess.run([sys.executable, "-m", "v2glab.cli", "pcap", "show", str(pcap)], capture_output=True, text=True)
     assert shown.returncode == 0 and shown.stdout.index("CM_SLAC_MATCH.CNF") < shown.stdout.index("SessionSetupReq")
 
