@@ -6,7 +6,7 @@ import heapq
 import itertools
 
 from v2glab.slac.modem import SimulatedModem
-from v2glab.slac.session import Done, EvSlac, EvseSlac, Note, SlacConfig, Transmit
+from v2glab.slac.session import EvSlac, EvseSlac, Note, SlacConfig, Transmit
 
 EV_MAC, EVSE_MAC = "02:00:00:00:00:0e", "02:00:00:00:00:05"
 LATENCY = 0.0005  # s, one way

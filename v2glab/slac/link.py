@@ -15,7 +15,7 @@ import struct
 import time
 from typing import Any
 
-from .messages import ETHERTYPE_HOMEPLUG, MODEM_LOCAL, Mme, mac_str, parse
+from .messages import ETHERTYPE_HOMEPLUG, MODEM_LOCAL, Mme, mac_str
 from .modem import SimulatedModem
 from .session import CORES, Note, Received, SlacConfig, SlacCore, SlacResult, Transmit
 
