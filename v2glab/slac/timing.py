@@ -1,7 +1,9 @@
 """ISO 15118-3 SLAC timing parameters and counts, in one table.
 
-ISO 15118-3 lists these in its Annex A (Table A.1, "SLAC protocol timing and
-constants"); the values below are the ones public implementations agree on:
+ISO 15118-3:2015 lists these with the Green PHY matching process of its Annex A
+(requirements [V2G3-A09-xx]); the per-parameter requirement numbers are not in the
+public sources, so each entry names the parameter as the standard does. The values
+below are the ones public implementations agree on:
 EVerest's libslac (``slac/iso15118_consts.hpp``), SwitchEV's pyslac
 (``pyslac/enums.py``, which names each parameter in its comments) and pyPLC.
 Where the standard gives a range, the value chosen and the range are both here.
