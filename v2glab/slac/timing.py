@@ -4,8 +4,8 @@ ISO 15118-3:2015 lists these with the Green PHY matching process of its Annex A
 (requirements [V2G3-A09-xx]); the per-parameter requirement numbers are not in the
 public sources, so each entry names the parameter as the standard does. The values
 below are the ones public implementations agree on:
-EVerest's libslac (``slac/iso15118_consts.hpp``), SwitchEV's pyslac
-(``pyslac/enums.py``, which names each parameter in its comments) and pyPLC.
+EVerest's libslac (``slac/iso15118_consts.hpp``) and SwitchEV's pyslac
+(``pyslac/enums.py``, which names each parameter in its comments).
 Where the standard gives a range, the value chosen and the range are both here.
 Times in seconds.
 """
@@ -33,7 +33,6 @@ _PARAMETERS = [
     Parameter("TT_match_join", 12.0, "the EV's modem joins the logical network after CM_SLAC_MATCH.CNF"),
     # 30 ms: a timer can only be late, so the middle of the range leaves 20 ms for a busy machine
     Parameter("TP_EV_batch_msg_interval", 0.03, "EV: interval between CM_START_ATTEN_CHAR.IND and CM_MNBC_SOUND.IND messages", (0.02, 0.05)),
-    Parameter("TP_match_response", 0.1, "performance time of an answer (the receiver of a request answers within it)"),
     Parameter("C_EV_match_retry", 2, "retries of an unanswered CM_SLAC_PARM.REQ, CM_ATTEN_CHAR.IND or CM_SLAC_MATCH.REQ"),
     Parameter("C_EV_start_atten_char_inds", 3, "CM_START_ATTEN_CHAR.IND messages the EV sends"),
     Parameter("C_EV_match_MNBC", 10, "CM_MNBC_SOUND.IND messages (sounds) the EV sends"),
