@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import dpkt
+
+from ..transport.observers import endpoint  # noqa: F401 - re-exported for callers of the capture API
 from dpkt import pcapng
 
 MSS = 1400  # stream bytes per synthesized segment
@@ -73,6 +75,10 @@ class PcapWriter:
                 return
             self._writer.writepkt(data, ts=ts if ts is not None else time.time())
 
+    def ethernet(self, frame: bytes, ts: float | None = None) -> None:
+        """A whole Ethernet frame as it crossed the interface (SLAC's HomePlug MMEs, EtherType 0x88E1)."""
+        self._write(frame, ts)
+
     def udp(self, src: tuple[str, int], dst: tuple[str, int], payload: bytes, from_client: bool, ts: float | None = None) -> None:
         udp = dpkt.udp.UDP(sport=src[1], dport=dst[1], data=payload)
         udp.ulen = len(bytes(udp))
@@ -113,13 +119,3 @@ class PcapWriter:
             self.tcp_close(key, closed_by_client=True)
         with self._lock:
             self._file.close()
-
-
-def endpoint(sockname: tuple | None) -> tuple[str, int]:
-    if not sockname:
-        return ("::1", 0)
-    host = sockname[0]
-    if host.startswith("::ffff:"):
-        host = host[7:]
-    return (host, sockname[1])
-

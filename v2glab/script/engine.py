@@ -1,11 +1,11 @@
 """Hybrid play: the engine of the script's role plays every step the script does not take.
 
 This is the one adapter between a script run and the engines' sans-I/O cores
-(``secc/session.py`` SeccSession with its Charger, ``evcc/session.py`` EvccSession).
-The script layer asks the cores for the default answer or request and tells them what
-the script sent instead, so that they keep the session's state (SessionID, allowed
-next requests, the car's next step). When the cores become protocol descriptors, only
-this module changes.
+(``secc/session.py`` SeccSession, ``evcc/session.py`` EvccSession), which answer and
+request by the negotiated protocol's descriptor (its simulated charger and car). The
+script layer asks the cores for the default answer or request and tells them what the
+script sent instead, so that they keep the session's state (SessionID, allowed next
+requests, the car's next step). Nothing here names a protocol's messages.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from .. import exi
-from ..evcc.session import LOOP_WAIT, MSG_TIMEOUT, EvccSession, SessionFailed
+from ..evcc.session import APP as APP_REQ, LOOP_WAIT, MSG_TIMEOUT, EvccSession, SessionFailed
+from ..protocols import negotiate
 from ..protocols.events import Close, Event, Send, StartTimer, StopTimer
-from ..protocols.messages import body_type, minimal, response_name
-from ..protocols.timing import EVCC_MSG_TIMEOUT
-from ..secc.session import APP, SeccSession, negotiate
+from ..protocols.messages import response_name
+from ..secc.session import SeccSession
 
-APP_RES = "supportedAppProtocolRes"
+APP_RES = response_name(APP_REQ)
 
 
 class SeccEngine:
@@ -34,25 +34,12 @@ class SeccEngine:
     def closed(self) -> bool:
         return self.core.closed
 
+    @property
+    def simulator(self) -> Any:
+        return self.core.charger
+
     def reason(self) -> str:
         return self.outcome.reason if self.outcome else "the session ended"
-
-    def default_body(self, name: str, received: dict[str, exi.Message]) -> dict[str, Any] | None:
-        """What v2glab's charger answers as ``name`` (the script's pre-fill)."""
-        request = received.get(name[:-3] + "Req")
-        if name == APP_RES:
-            return negotiate(request.content if request else {})[0]
-        handler = getattr(self.core.charger, name[:-3] + "Req", None)
-        if handler is None:
-            return None
-        req = request.body if request is not None else minimal(body_type(name[:-3] + "Req"))
-        try:
-            return handler(req, False) if name == "SessionSetupRes" else handler(req)
-        except (KeyError, TypeError):
-            return None  # a request the charger cannot read: the caller uses the minimal body
-
-    def saw(self, message: exi.Message) -> None:
-        pass
 
     def plays_before(self, message: exi.Message, wanted: str) -> bool:
         """Does the engine answer ``message`` while the script waits for ``wanted``?
@@ -62,17 +49,18 @@ class SeccEngine:
         other request is the script's to see (a branch: Check_Received_ tells which).
         """
         allowed = self.core.allowed
-        return not self.core.closed and message.body_name != wanted and wanted not in allowed and message.body_name in allowed
+        name = message.body_name
+        return not self.core.closed and name != wanted and wanted not in allowed and name in allowed
 
     def answer(self, message: exi.Message) -> list[Event]:
-        if message.body_name == APP:
-            return self._note(self.core._app_protocol(message))
-        return self._note(self.core._request(message))
+        core = self.core
+        if core.closed:
+            return []
+        if message.body_name == APP_REQ:
+            return self._note(core._app_protocol(message))
+        return self._note(core._request(message))
 
     handle = answer
-
-    def script_took(self, message: exi.Message) -> None:
-        pass
 
     def script_answered(self, request: exi.Message | None, response: exi.Message) -> list[Event]:
         """The script sent ``response``: the session moves on as if the engine had sent it.
@@ -84,19 +72,22 @@ class SeccEngine:
             return []
         name = response.body_name
         if name == APP_RES:
-            ok = response.content.get("ResponseCode", "").startswith("OK")
-            core.allowed = {"SessionSetupReq"} if ok else set()
-            core.closed = not ok
+            protocol = negotiate(request.content, core.enabled)[1] if request is not None else None
+            if protocol is not None and response.content.get("ResponseCode", "").startswith("OK"):
+                core.protocol, core.charger, core.allowed = protocol, protocol.charger(core.profile), protocol.sequence.first
+            else:
+                core.closed = True
             return []
-        if request is None or response_name(request.body_name) != name:
+        if request is None or core.protocol is None or response_name(request.body_name) != name:
             return []  # an answer that matches no request (a negative test): the state stays
-        if request.body_name == "SessionSetupReq":
+        if request.body_name in core.protocol.sequence.first:
             core.session_id = response.session_id
-        return [e for e in self._note(core.advance(request.body_name, request.body, name, response.body)) if not isinstance(e, Close)]
+        events = core.advance(request.body_name, request.body, name, response.body)
+        return [e for e in self._note(events) if not isinstance(e, Close)]
 
     def finish(self, unanswered: exi.Message | None) -> list[Event]:
         self.finishing = True
-        events = self.answer(unanswered) if unanswered is not None and not self.core.closed else []
+        events = self.answer(unanswered) if unanswered is not None else []
         return events + [StartTimer(self.core.profile["timers"]["sequence_timeout"], "V2G_SECC_Sequence_Timeout")]
 
     def proceed(self) -> list[Event]:
@@ -132,16 +123,13 @@ class EvccEngine:
     def closed(self) -> bool:
         return self.core.closed
 
+    @property
+    def simulator(self) -> Any:
+        return self.core.car
+
     def reason(self) -> str:
         return self.outcome.reason if self.outcome else "the session ended"
 
-    def default_body(self, name: str, received: dict[str, exi.Message]) -> dict[str, Any] | None:
-        return self.core.default_request(name)
-
-    def saw(self, message: exi.Message) -> None:
-        pass
-
-    # -- the car's next request -----------------------------------------------------------
     def _take_events(self, events: list[Event]) -> list[Event]:
         """Hold the core's next request back as the proposal; pass the rest on."""
         out: list[Event] = []
@@ -154,19 +142,19 @@ class EvccEngine:
                     self.proposal = (self.core.next_request[0], [])
                     self.delayed = True
                     out.append(event)
-                elif self.proposal is not None and event.name == MSG_TIMEOUT and self.finishing:
+                elif self.finishing and event.name == MSG_TIMEOUT and self.proposal is not None:
                     self.proposal[1].append(event)
             elif isinstance(event, Close):
                 self.outcome = event
                 out.append(event)
-            else:
+            elif not isinstance(event, StopTimer):
                 out.append(event)
         return out
 
     def play_handshake(self) -> list[Event]:
         if not self.started:
             self.started = True
-            return self._take_events(self.core.start()) + self.play()
+            self._take_events(self.core.start())
         return self.play()
 
     def play(self, for_response: str | None = None) -> list[Event]:
@@ -194,16 +182,14 @@ class EvccEngine:
         core = self.core
         name = message.body_name
         self.started = True
-        self.proposal = None
-        self.delayed = False
+        self.proposal, self.delayed = None, False
         self.pending, self.pending_by_script = name, True
         self.sent.add(name)
-        core.pending = name
-        core.timer = MSG_TIMEOUT
-        core.next_request = None
-        body = message.body if name != "supportedAppProtocolReq" else {}
-        if name == "PowerDeliveryReq":  # the car's later steps follow the script's ChargeProgress
-            core.stopping = body.get("ChargeProgress") == "Stop"
+        core.pending, core.timer, core.next_request = name, MSG_TIMEOUT, None
+        if name == APP_REQ:
+            core.offer = message.content  # the SECC's choice refers to the script's SchemaIDs
+        elif core.car is not None:
+            core.car.sent(name, message.body)
 
     def delivers(self, message: exi.Message) -> bool:
         return self.pending is None or self.pending_by_script or self.deliver_next
@@ -227,19 +213,16 @@ class EvccEngine:
     def finish(self, unanswered: Any) -> list[Event]:
         self.finishing = True
         if self.proposal is not None and not self.delayed:
-            self.proposal[1].append(StartTimer(EVCC_MSG_TIMEOUT.get(self.proposal[0], 2.0), MSG_TIMEOUT))
-        if not self.started:
-            return self.play_handshake()
-        return self.play()
+            self.proposal[1].append(StartTimer(self.core._msg_timeout(self.proposal[0]), MSG_TIMEOUT))
+        return self.play_handshake() if not self.started else self.play()
 
     def proceed(self) -> list[Event]:
         return self.play()
 
     def timeout(self) -> list[Event]:
-        if self.delayed:
-            self.delayed = False
+        self.delayed = False
+        if self.core.timer == LOOP_WAIT:
             self.proposal = None
-            return self._take_events(self.core.timeout())
         return self._take_events(self.core.timeout())
 
 

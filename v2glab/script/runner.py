@@ -35,21 +35,19 @@ from typing import Any, Callable
 
 from .. import exi
 from ..errors import EXIError, V2GError, ValidationError, V2GTPError
-from ..exi.bits import BitWriter
-from ..exi.codec import _encode_value
 from ..exi.grammar import SimpleType
 from ..protocols.events import Close, Send, StartTimer, StopTimer
 from ..protocols.messages import body_type, minimal
-from ..protocols.timing import EVCC_MSG_TIMEOUT
+from ..protocols.oracle import HANDSHAKE_EVCC
 from ..report import TestCaseResult
-from ..secc.server import PORT_RANGE
 from ..trace import Tracer
 from ..transport import sdp
+from ..transport.listen import bind_dynamic
 from ..v2gtp import V2GTPReader
 from . import api
-from .engine import EvccEngine, SeccEngine
+from .engine import engine_for
 from .sandbox import MAX_MEMORY, STATUS_ERROR, STATUS_NOTE, STATUS_OK, STATUS_WAIT, LuaError, LuaMemoryError, LuaState
-from .session import APP_MESSAGES, ScriptError, ScriptSession, Verdict, schema_of
+from .session import APP_MESSAGES, ScriptError, ScriptSession, Verdict
 
 # Tools beyond the generated API, the same for both tables (see README, "Negative tests").
 TOOLS = (
@@ -179,9 +177,13 @@ class ScriptRunner:
         self.strict = strict
         self.time_limit = timeout
         self.script_dir = Path.cwd()
-        self.engine = SeccEngine(profile) if role == "secc" else EvccEngine(profile)
-        self.session = ScriptSession(role, profile, self.engine.default_body)
-        self.functions = {f.name: f for schema in api.SCHEMAS for f in api.functions(role, schema)}
+        self.engine = engine_for(role, profile)
+        self.session = ScriptSession(role, profile)
+        # name -> schema set -> function: a name two protocols share acts on the negotiated one
+        self.functions: dict[str, dict[str, api.Function]] = {}
+        for schema in api.schemas():
+            for f in api.functions(role, schema):
+                self.functions.setdefault(f.name, {})[schema] = f
         self.other_table = "Evcc" if role == "secc" else "Secc"
         self.send_delay = 0.0
         self.send_stall = SEND_STALL
@@ -441,16 +443,15 @@ class ScriptRunner:
         host = self.host or "::"
         if self.interface and host == "::":
             host = f"{sdp.link_local_address(self.interface)}%{self.interface}"
-        for attempt in range(50):
-            port = self.port if self.port is not None else random.randint(*PORT_RANGE)
-            try:
-                self._server = await self.loop.create_server(lambda: ScriptConnection(self), host, port, ssl=self.ssl_context,
-                                                             family=socket.AF_INET6 if ":" in host else socket.AF_UNSPEC)
-                self.port = self._server.sockets[0].getsockname()[1]
-                break
-            except OSError:
-                if self.port is not None or attempt == 49:
-                    raise
+        def create(port: int) -> Any:
+            return self.loop.create_server(lambda: ScriptConnection(self), host, port, ssl=self.ssl_context,
+                                           family=socket.AF_INET6 if ":" in host else socket.AF_UNSPEC)
+
+        if self.port == 0:  # an ephemeral port, for tests: the trace says which
+            self._server = await create(0)
+        else:
+            self._server, _ = await bind_dynamic(create, self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
         if self.sdp_port is not None:
             def answer(request: sdp.SDPRequest) -> sdp.SDPResponse:
                 address = sdp.link_local_address(self.interface) if self.interface else ("::1" if host in ("::", "::1") else host)
@@ -529,7 +530,6 @@ class ScriptRunner:
                 self.session.verdicts.append(Verdict("EXI", False, str(exc)))
                 return _BAD
             self.tracer.message(self.ROLE, "script", "rx", header.to_bytes() + payload, message, at=arrived)
-            self.engine.saw(message)
             return message
         if conn.header_error is not None:
             exc, conn.header_error = conn.header_error, None
@@ -560,6 +560,13 @@ class ScriptRunner:
             elif isinstance(event, StopTimer) and self._engine_timer is not None:
                 self._engine_timer.cancel()
                 self._engine_timer = None
+        self._share()
+
+    def _share(self) -> None:
+        """The script's pre-fills come from the engine's own charger or car: one state for both."""
+        simulator = self.engine.simulator
+        if simulator is not None and simulator is not (self.session.charger if self.role == "secc" else self.session.car):
+            self.session.share(simulator)
 
     def _engine_timeout(self) -> None:
         self._engine_timer = None
@@ -682,14 +689,28 @@ class ScriptRunner:
 
         return handler
 
+    def _function(self, name: str) -> api.Function | None:
+        variants = self.functions.get(name)
+        if not variants:
+            return None
+        negotiated = [f for f in variants.values() if f.schema == self.session.schema_of(f.message)]
+        return negotiated[0] if negotiated else next(iter(variants.values()))
+
     def _implementation(self, name: str) -> Callable[[Any], Any] | None:
-        function = self.functions.get(name)
-        if function is not None:
-            action = getattr(self, f"_do_{function.action}")
-            return lambda args: action(function, args)
+        variants = self.functions.get(name)
+        if variants:
+            if len(variants) == 1:  # the common case: bound once
+                (function,) = variants.values()
+                action = getattr(self, f"_do_{function.action}")
+                return lambda args: action(function, args)
+
+            def per_protocol(args: Any) -> Any:  # a name two protocols share acts on the negotiated one
+                function = self._function(name)
+                return getattr(self, f"_do_{function.action}")(function, args)
+            return per_protocol
         if name in TOOLS:
             return getattr(self, f"_tool_{name}", None)
-        if name.startswith("Withhold_") and name.endswith("_001") and f"Send_{name[9:-4]}_001" in self.functions:
+        if name.startswith("Withhold_") and name.endswith("_001") and self._function(f"Send_{name[9:-4]}_001") is not None:
             message = name[9:-4]
             return lambda args: self._withhold(message)
         candidates = list(self.functions) + [t for t in TOOLS if "{" not in t]
@@ -726,8 +747,9 @@ class ScriptRunner:
             raise ScriptError(f"argument 1 (ms) must be between 0 and {MAX_WAIT_MS} (a day), got {_show(ms)}")
         return ms
 
-    def _indices(self, f: api.Function, args: Any) -> tuple[list[int], Any]:
-        n = len(f.field.lists) if f.field else 0
+    def _indices(self, f: api.Function, args: Any, n: int | None = None) -> tuple[list[int], Any]:
+        if n is None:
+            n = len(f.field.lists) if f.field else 0
         indices = []
         for i in range(n):
             value = self._number(args, i, "index")
@@ -801,13 +823,40 @@ class ScriptRunner:
 
     def _minimal_for(self, f: api.Function, field: api.Field, item: bool = False) -> Any:
         """Minimal valid content for the element at ``field`` (an optional element or one list item)."""
-        t = body_type(f.message, schema_of(f.message))
+        t = body_type(f.message, f.schema)
         for key in field.keys:
             spec = t.children.get(key) if not t.is_simple else None
             if spec is None:
                 return {}
             t = spec[1]
-        return copy.deepcopy(minimal(t, schema_of(f.message)))
+        return copy.deepcopy(minimal(t, f.schema))
+
+    def _do_add(self, f: api.Function, args: Any) -> None:
+        """Append an entry to the innermost list on the leaf's path, with the leaf set."""
+        field = f.field
+        outer = field.lists[:-1]
+        indices, rest = self._indices(f, args, len(outer))
+        if not rest:
+            raise ScriptError(f"needs a value ({', '.join(f.parameters())})")
+        root = self.session.body(f.message)
+        list_keys = field.keys[: field.lists[-1] + 1]
+        entries = list(self.session.get(root, list_keys, outer, indices) or [])
+        entry_field = api.Field(f.message, (), list_keys, outer, "count")
+        entries.append(self._minimal_for(f, entry_field, item=True))
+        self.session.set(root, list_keys, outer, indices, entries)
+        self.session.set(root, field.keys, field.lists, indices + [len(entries) - 1], self._to_python(field.type, rest[0], self.session.validate))
+
+    def _do_exist(self, f: api.Function, args: Any) -> bool:
+        """Does the received message's list hold an entry with these values? nil matches anything."""
+        root = self._root(f, incoming=True)
+        entries = self.session.get(root, f.field.keys, (), []) if root is not None else None
+        wanted = [(item, None if i >= len(args) or args[i] is None else self._to_python(item.type, args[i], validate=False))
+                  for i, item in enumerate(f.items)]
+        depth = len(f.field.keys)
+        for entry in entries or []:
+            if all(value is None or self.session.get({"": entry}, ("",) + item.keys[depth:], (), []) == value for item, value in wanted):
+                return True
+        return False
 
     def _do_check_received(self, f: api.Function, args: Any) -> bool:
         last = self.session.last_received
@@ -816,7 +865,7 @@ class ScriptRunner:
     def _receive_timeout(self, message: str) -> float:
         if self.role == "secc":
             return self.profile["timers"]["sequence_timeout"] if self.session.session_id else self.profile["timers"]["communication_setup_timeout"]
-        return EVCC_MSG_TIMEOUT.get(message[:-3] + "Req", 2.0)
+        return self.session.protocol.timing.msg_timeout(message[:-3] + "Req")
 
     def _do_receive(self, f: api.Function, args: Any) -> Any:
         """Wait for the next message the script takes; a timeout is a FAIL verdict. Check_Received_<Msg>() tells what came."""
@@ -852,13 +901,8 @@ class ScriptRunner:
                     self.session.header_override = saved
             return then()
 
-        timeout = self.profile["timers"]["communication_setup_timeout"] if self.role == "secc" else EVCC_MSG_TIMEOUT["supportedAppProtocolReq"]
+        timeout = self.profile["timers"]["communication_setup_timeout"] if self.role == "secc" else HANDSHAKE_EVCC.seconds
         return self._wait(step, timeout, lambda: _raise(ScriptError(f"the supportedAppProtocol handshake did not finish within {timeout:g} s")))
-
-    def _receive_timeout(self, message: str) -> float:
-        if self.role == "secc":
-            return self.profile["timers"]["sequence_timeout"] if self.session.session_id else self.profile["timers"]["communication_setup_timeout"]
-        return EVCC_MSG_TIMEOUT.get(message[:-3] + "Req", 2.0)
 
     def _take(self, wanted: str, send_after: Callable[[], Any] | None) -> Any:
         """Wait for the message the script takes next; hybrid: the engine plays the steps before it.
@@ -939,6 +983,7 @@ class ScriptRunner:
             self._perform(self.engine.script_answered(request, message))
         else:
             self.engine.script_sent(message)
+            self._share()
         return self._send_bytes(data, message) or _NONE
 
     def _withhold(self, message: str) -> None:
@@ -1088,7 +1133,9 @@ class ScriptRunner:
             try:
                 converted = bytes.fromhex(value.decode())
             except ValueError:
-                raise ScriptError(f"{value.decode(errors='replace')!r} is not hex") from None
+                # Not hex: its bytes, as the vendor's DIN pages set EVSEID ('KR*TC1*DIN*001') and
+                # EVerest sends the ASCII of its configured DIN EVSEID.
+                converted = bytes(value)
         elif kind == "b64":
             if not isinstance(value, bytes):
                 raise ScriptError(f"expects a (byte) string, got {_lua_type_name(value)}")
@@ -1101,7 +1148,7 @@ class ScriptRunner:
                 raise ScriptError(f"{converted!r} is not a {api.enum_table_name(st)} (one of {', '.join(st.values)})")
         if validate:
             try:
-                _encode_value(BitWriter(), st, converted, True)
+                exi.check_value(st, converted)
             except ValidationError as exc:
                 raise ScriptError(f"{exc.reason} [schema {exc.facet}; Secc/Evcc.Set_Validation(false) sends it anyway]") from None
             except EXIError as exc:

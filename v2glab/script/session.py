@@ -1,6 +1,6 @@
 """A scripted session, sans-I/O: what a Lua script reads, builds and sends, without sockets.
 
-This core keeps what it
+The script is in charge of every application message. This core keeps what it
 needs between calls: the last message received of each type, the message being
 built (pre-filled from the profile, so a script sets only what it changes), the
 SessionID, the validation switch and the header corruptions for the next send.
@@ -8,13 +8,16 @@ SessionID, the validation switch and the header corruptions for the next send.
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .. import exi
 from ..exi.grammar import TEXT
-from ..protocols.messages import body_type, minimal, v2g_message
+from ..errors import V2GTPError
+from ..protocols import APP_SCHEMA, Protocol, chosen, negotiate, offer, parse_list, registry
+from ..protocols.messages import body_type, minimal
 from ..v2gtp import HEADER_LENGTH, INVERSE_PROTOCOL_VERSION, PROTOCOL_VERSION, PayloadType, V2GTPHeader, build_header
 
 APP_MESSAGES = ("supportedAppProtocolReq", "supportedAppProtocolRes")
@@ -31,32 +34,70 @@ class Verdict:
     detail: str
 
 
-def schema_of(name: str) -> str:
-    return "app" if name in APP_MESSAGES else "iso15118-2"
-
-
 class ScriptSession:
-    def __init__(self, role: str, profile: dict[str, Any], default_body: Callable[[str, dict[str, exi.Message]], Any]) -> None:
+    def __init__(self, role: str, profile: dict[str, Any]) -> None:
         self.role = role
         self.profile = profile
-        self.default_body = default_body  # the engine's answer or request: the pre-fill
+        self.enabled: list[Protocol] = parse_list(profile["protocols"])
+        # Until the handshake picks one, messages are built in the profile's preferred protocol.
+        self.protocol: Protocol = self.enabled[0]
+        self.charger: Any = None
+        self.car: Any = None
         self.session_id: bytes | None = None if role == "secc" else b"\x00"
+        self._simulate(self.protocol)
         self.received: dict[str, exi.Message] = {}
         self.last_received: exi.Message | None = None
         self.building: dict[str, Any] = {}
         self.validate = True
         self.header_override: dict[str, int] = {}
         self.handshake_done = False
+        self._sent_offer: dict[str, Any] | None = None
         self.verdicts: list[Verdict] = []
+
+    def _simulate(self, protocol: Protocol) -> None:
+        """The negotiated protocol's charger or car pre-fills what the script builds."""
+        self.protocol = protocol
+        self.charger = protocol.charger(self.profile) if self.role == "secc" else None
+        self.car = protocol.car(self.profile) if self.role == "evcc" else None
+        if self.car is not None and self.session_id is not None:
+            self.car.session_id = self.session_id
+
+    def schema_of(self, name: str) -> str:
+        return APP_SCHEMA if name in APP_MESSAGES else self.protocol.envelope.schema_of(name)
+
+    def _negotiated(self, request: exi.Message | None, response: dict[str, Any]) -> None:
+        """The handshake ended with ``response``: switch to the protocol it chose."""
+        if self.role == "secc":
+            protocol = negotiate(request.content, self.enabled)[1] if request else None
+            if protocol is not None and response.get("ResponseCode", "").startswith("OK"):
+                self._simulate(protocol)
+        else:
+            sent = self.received.get("supportedAppProtocolReq") or self._sent_offer
+            protocol = chosen(sent.content if isinstance(sent, exi.Message) else sent, response) if sent else None
+            if protocol is not None:
+                self._simulate(protocol)
 
     # -- receiving ----------------------------------------------------------
     def decode(self, header: V2GTPHeader, payload: bytes) -> exi.Message:
-        if header.payload_type != PayloadType.EXI:
-            raise exi.EXIDecodeError(f"payload type {header.payload_type:#06x} is not EXI", 0)
-        schema = "iso15118-2" if self.handshake_done else "app"
-        message = exi.decode(payload, schema)
+        """The message in a frame: the handshake, else the session's protocol, else another one's."""
+        if not self.handshake_done:
+            if header.payload_type != PayloadType.EXI:
+                raise exi.EXIDecodeError(f"payload type {header.payload_type:#06x} is not EXI", 0)
+            message = exi.decode(payload, APP_SCHEMA)
+        else:
+            message = self._decode_any(header.payload_type, payload)
         self.on_message(message)
         return message
+
+    def _decode_any(self, payload_type: int, payload: bytes) -> exi.Message:
+        protocols = [self.protocol, *(p for p in registry().values() if p is not self.protocol)]
+        first_error: Exception | None = None
+        for protocol in protocols:
+            try:
+                return protocol.envelope.decode(payload_type, payload)
+            except (exi.EXIError, V2GTPError) as exc:
+                first_error = first_error or exc
+        raise first_error if isinstance(first_error, exi.EXIError) else exi.EXIDecodeError(str(first_error), 0)
 
     def on_message(self, message: exi.Message) -> None:
         name = message.body_name
@@ -65,48 +106,84 @@ class ScriptSession:
         if name in APP_MESSAGES:
             if name == "supportedAppProtocolRes" or self.role == "secc":
                 self.handshake_done = name == "supportedAppProtocolRes" and message.content.get("ResponseCode", "").startswith("OK")
+            if name == "supportedAppProtocolRes" and self.handshake_done:
+                self._negotiated(None, message.content)
             return
-        if self.role == "secc" and name == "SessionSetupReq":
+        if self.role == "secc" and name in self.protocol.sequence.first:
             # [V2G2-756]: the SECC assigns a new SessionID unless a script set one
             self.session_id = self.session_id if self.session_id not in (None, b"\x00") else os.urandom(8)
-        if self.role == "evcc" and name == "SessionSetupRes" and message.session_id:
+        if self.role == "evcc" and name[:-3] + "Req" in self.protocol.sequence.first and message.session_id:
             self.session_id = message.session_id
+            self.car.session_id = message.session_id
 
     def on_sent(self, message: exi.Message) -> None:
-        """A message went out (the script's or the engine's): the handshake and the SessionID follow it."""
+        """The engine sent ``message`` in the script's place (hybrid play): follow the handshake and the SessionID."""
         name = message.body_name
-        if name == "supportedAppProtocolRes" and message.content.get("ResponseCode", "").startswith("OK"):
+        if name == "supportedAppProtocolReq":
+            self._sent_offer = message.content
+        elif name == "supportedAppProtocolRes" and message.content.get("ResponseCode", "").startswith("OK"):
             self.handshake_done = True
-        elif self.role == "secc" and name == "SessionSetupRes" and message.session_id:
+            self._negotiated(self.received.get("supportedAppProtocolReq"), message.content)
+        elif self.role == "secc" and name[:-3] + "Req" in self.protocol.sequence.first and message.session_id:
             self.session_id = message.session_id
+
+    def share(self, simulator: Any) -> None:
+        """Pre-fill from the engine's own charger or car (hybrid play), so both keep one state."""
+        if simulator is None:
+            return
+        if self.role == "secc":
+            self.charger = simulator
+        else:
+            self.car = simulator
 
     # -- building -------------------------------------------------------------
     def body(self, name: str) -> dict[str, Any]:
         """The message being built, pre-filled on first use."""
         if name not in self.building:
-            self.building[name] = self._prefill(name)
+            self.building[name] = tree_copy(self._prefill(name))  # the simulator may share parts between its messages
         return self.building[name]
 
     def _prefill(self, name: str) -> Any:
-        body = self.default_body(name, self.received)
-        if body is not None:
-            return tree_copy(body)  # the engine may share parts between its messages
-        schema = schema_of(name)
-        return tree_copy(minimal(body_type(name, schema), schema))
+        schema = self.schema_of(name)
+        if self.role == "secc":
+            request = name[:-3] + "Req"
+            req_msg = self.received.get(request)
+            req = req_msg.body if req_msg else None
+            if name == "supportedAppProtocolRes":
+                return negotiate(req_msg.content if req_msg else {}, self.enabled)[0]
+            handler = getattr(self.charger, request, None)
+            if handler is not None:
+                try:
+                    req = req if req is not None else minimal(body_type(request, schema), schema)
+                    return handler(req)
+                except Exception:  # noqa: BLE001 - a request the charger cannot read (or refuses): the minimal body
+                    pass
+        else:
+            if name == "supportedAppProtocolReq":
+                return offer(self.enabled, self.profile)
+            body = self.car.default_request(name)
+            if body is not None:
+                return body
+        return minimal(body_type(name, schema), schema)
 
     def message(self, name: str) -> exi.Message:
         body = self.body(name)
         if name in APP_MESSAGES:
-            return exi.Message("app", name, body)
+            return exi.Message(APP_SCHEMA, name, body)
         session_id = self.session_id if self.session_id is not None else b"\x00"
-        return v2g_message(session_id, name, body)
+        return self.protocol.wrap(session_id, name, body)  # encode() hands the body over to the message
 
     def encode(self, name: str) -> tuple[bytes, exi.Message]:
         """The frame for ``name`` as built so far; then the next one starts from a fresh pre-fill."""
         message = self.message(name)
         payload = exi.encode(message, validate=self.validate)
         frame = self.header(len(payload)) + payload
-        del self.building[name]  # the body now belongs to the sent message
+        del self.building[name]
+        if name == "supportedAppProtocolReq":
+            self._sent_offer = message.content
+        if name == "supportedAppProtocolRes" and message.content.get("ResponseCode", "").startswith("OK"):
+            self.handshake_done = True
+            self._negotiated(self.received.get("supportedAppProtocolReq"), message.content)
         return frame, message
 
     def header(self, length: int) -> bytes:
