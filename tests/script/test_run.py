@@ -186,3 +186,96 @@ def test_corrupted_header_fields_are_reported_by_the_secc(tmp_path: Path, setter
     secc, ev = pair(["secc", "--once"], ["run", str(path), "--role", "evcc", "--quiet"])
     assert ev.returncode == 0, ev.stderr  # the SECC closed without answering
     assert reported in secc.stdout, secc.stdout[-2000:]
+
+
+# -- hybrid play: the engine plays the steps the script does not take ------------------------------------------------
+
+def script_secc(script_args: list[str], evcc_args: list[str], timeout: float = 60) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
+    """A script SECC on an ephemeral port (read from its first line, so not --quiet), then an EV against it."""
+    script_args = [a for a in script_args if a != "--quiet"]
+    secc = subprocess.Popen(cli("run", *script_args, "--role", "secc", "--host", "::1", "--port", "0", "--no-sdp"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = secc.stdout.readline()
+        assert "listening on [::1]:" in first, first + secc.stderr.read()
+        port = first.rsplit(":", 1)[1].strip()
+        ev = subprocess.run(cli(*evcc_args, "--host", "::1", "--port", port), capture_output=True, text=True, timeout=timeout)
+        out, err = secc.communicate(timeout=timeout)
+    finally:
+        secc.kill()
+    return subprocess.CompletedProcess(secc.args, secc.returncode, first + out, err), ev
+
+
+def _seed_script(tmp_path: Path, prefix: str = "") -> Path:
+    page = SEED_PAGE.read_text()
+    script = tmp_path / "seed.lua"
+    script.write_text(prefix + page[page.index("Script\n") + len("Script\n"):page.index("V2GTP Header")])
+    return script
+
+
+def test_the_seed_script_alone_is_a_complete_session(tmp_path: Path) -> None:
+    """Issue 11's acceptance case: the reference page's snippet, unchanged and alone, against v2glab's EV."""
+    log = tmp_path / "secc.jsonl"
+    secc, ev = script_secc([str(_seed_script(tmp_path)), "--log", str(log)], ["evcc", "--quiet", "--loops", "3"])
+    assert ev.returncode == 0 and "session complete" in ev.stderr, ev.stderr
+    assert secc.returncode == 0, secc.stderr
+    assert "0 of 0 checks passed" in secc.stderr
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    names = [r["message"] for r in records if "message" in r]
+    assert names[:2] == ["supportedAppProtocolReq", "supportedAppProtocolRes"] and names[-2:] == ["SessionStopReq", "SessionStopRes"]
+    assert names.count("ChargingStatusRes") == 3  # the script's, then the engine's until the EV stops
+    setup = next(r for r in records if r.get("message") == "SessionSetupRes")
+    session_id = exi.decode(bytes.fromhex(setup["hex"])[8:], "iso15118-2").session_id
+    assert len(session_id) == 8
+    frame = bytes.fromhex(next(r for r in records if r.get("message") == "ChargingStatusRes")["hex"])
+    assert frame[:8] == bytes.fromhex("01FE800100000027")  # 39-byte payload
+    message = exi.decode(frame[8:], "iso15118-2")
+    page = SEED_PAGE.read_text()
+    expected = exi.from_xml(page[page.index("<?xml"):])
+    expected.content["Header"]["SessionID"] = session_id
+    assert message == expected and message.session_id == session_id
+
+
+@pytest.mark.parametrize("how", ["--strict", "Set_Strict(true)"])
+def test_strict_mode_sends_the_snippet_at_once(tmp_path: Path, how: str) -> None:
+    """Today's mode: the script's ChargingStatusRes answers the EV's SessionSetupReq, and the EV fails."""
+    script = _seed_script(tmp_path, "Set_Strict(true)\n" if how.startswith("Set_") else "")
+    secc, ev = script_secc([str(script), *([how] if how.startswith("--") else []), "--quiet"], ["evcc", "--quiet"])
+    assert ev.returncode == 1 and "expected SessionSetupRes, got ChargingStatusRes" in ev.stderr, ev.stderr
+
+
+def test_an_ev_script_takes_one_step_and_the_engine_plays_the_rest(tmp_path: Path) -> None:
+    script = tmp_path / "ev.lua"
+    script.write_text(
+        "Evcc.Set_ChargeParameterDiscoveryReq_AC_EVChargeParameter_EVMaxCurrent_Value(20)\n"
+        "Evcc.Send_ChargeParameterDiscoveryReq_001()\n"
+        "Evcc.Receive_ChargeParameterDiscoveryRes_001()\n"
+        "Evcc.Check_ChargeParameterDiscoveryRes_ResponseCode(ResponseCodeType.OK)\n"
+        "Evcc.Receive_ChargingStatusRes_001()  -- the engine sends the request, the script gets the answer\n"
+        "Evcc.Check_ChargingStatusRes_ResponseCode(ResponseCodeType.OK)\n"
+    )
+    log = tmp_path / "ev.jsonl"
+    secc, ev = pair(["secc", "--once", "--quiet"], ["run", str(script), "--role", "evcc", "--log", str(log)])
+    assert ev.returncode == 0, ev.stdout[-3000:] + ev.stderr
+    assert "2 of 2 checks passed" in ev.stderr
+    names = [json.loads(line).get("message") for line in log.read_text().splitlines()]
+    names = [n for n in names if n]
+    assert names[:3] == ["supportedAppProtocolReq", "supportedAppProtocolRes", "SessionSetupReq"]
+    assert names.count("AuthorizationReq") == 2  # the engine went through Ongoing before the script's step
+    assert names[-2:] == ["SessionStopReq", "SessionStopRes"]
+    cpd = next(json.loads(line) for line in log.read_text().splitlines() if json.loads(line).get("message") == "ChargeParameterDiscoveryReq")
+    body = exi.decode(bytes.fromhex(cpd["hex"])[8:], "iso15118-2").body
+    assert body["AC_EVChargeParameter"]["EVMaxCurrent"]["Value"] == 20
+
+
+def test_a_branch_returns_at_once_in_hybrid_play(tmp_path: Path) -> None:
+    """Waiting for ChargingStatusReq in the loop, the EV's PowerDeliveryReq comes instead: the script sees it."""
+    script = tmp_path / "branch.lua"
+    script.write_text(
+        "repeat Secc.Receive_ChargingStatusReq_001() until not Secc.Check_Received_ChargingStatusReq()\n"
+        "Verdict('the loop ends with PowerDeliveryReq', Secc.Check_Received_PowerDeliveryReq())\n"
+        "Verdict('ChargeProgress Stop', Secc.Get_PowerDeliveryReq_ChargeProgress() == ChargeProgressType.Stop)\n"
+    )
+    secc, ev = script_secc([str(script), "--quiet"], ["evcc", "--quiet", "--loops", "2"])
+    assert secc.returncode == 0 and "2 of 2 checks passed" in secc.stderr, secc.stderr
+    assert ev.returncode == 0, ev.stderr  # the script never answered: the engine did, and finished the session

@@ -914,6 +914,11 @@ class ScriptRunner:
         timeout = self._receive_timeout(request if self.role == "secc" else wanted)
         what = "V2G_SECC_Sequence_Timeout" if self.role == "secc" else "V2G_EVCC_Msg_Timeout"
 
+        if self.role == "secc" and self.unanswered is not None and not self.strict and send_after is None:
+            # the script moves on without answering what it holds: that step is the engine's
+            self._perform(self.engine.answer(self.unanswered))
+            self.unanswered = None
+
         def step() -> Any:
             while True:
                 if self.role == "evcc" and not self.strict:
@@ -945,6 +950,7 @@ class ScriptRunner:
         return self._wait(step, timeout, expired)
 
     def _missed(self, name: str, detail: str, send_after: Any) -> Any:
+        self.session.last_received = None  # nothing came: every Check_Received_ is false
         self.session.verdicts.append(Verdict(f"{self.table}.{name}", False, detail))
         self.tracer.note(self.ROLE, f"FAIL {self.table}.{name}: {detail}")
         return False if send_after is None else _NONE
