@@ -13,7 +13,7 @@ from v2glab.protocols.events import Close, Send, StartTimer
 async def drive_ev(profile: dict[str, Any], port: int, stop_at: float, samples: list[float], record: asyncio.Event, errors: list[str]) -> None:
     """Run one session; append the response time (s) of every charge-loop request while ``record`` is set."""
     core = EvccSession(profile)
-    loop_request = "ChargingStatusReq" if core.mode == "AC" else "CurrentDemandReq"
+    loop_request = "ChargingStatusReq" if profile["requested_mode"].startswith("AC") else "CurrentDemandReq"
     reader, writer = await asyncio.open_connection("::1", port)
     sent_at: float | None = None
     deadline: float | None = None

@@ -29,10 +29,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def wait_listening(port: int, limit: float = 30.0) -> None:
+    """Until a socket listens on ``port`` (Linux /proc/net/tcp6), without connecting to it."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        for line in Path("/proc/net/tcp6").read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+                return
+        time.sleep(0.02)
+    raise SystemExit(f"nothing listens on port {port} after {limit:g} s")
+
+
 def measure(secc_args: list[str], loops: int) -> tuple[list[float], float]:
     port = random.randint(50000, 60000)
     secc = subprocess.Popen([sys.executable, "-m", "v2glab.cli", *secc_args, "--host", "::1", "--port", str(port), "--no-sdp", "--quiet"])
-    time.sleep(1.5)
+    wait_listening(port)
     profile = load_profile("evcc", "ac")
     profile["charge_loops"] = loops
     profile["loop_period"] = 0.0  # back to back: the response time is all that is measured

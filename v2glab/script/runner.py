@@ -58,7 +58,7 @@ TOOLS = (
 )
 MAX_WAIT_MS = 86_400_000  # Sleep and Set_SendDelay: at most a day; more is a mistake in the script
 SEND_STALL = 10.0  # s a Send waits for a peer that reads nothing before the script stops
-OUTBOX_LIMIT = 64 * 1024  # bytes queued while the script runs before they go to the transport
+OUTBOX_LIMIT = 64 * 1024  # bytes a script sends before the loop gets a turn
 EXIT_INTERRUPTED = 130
 WAIT = object()  # returned by an API implementation that will resume the script later
 
@@ -81,8 +81,7 @@ class ScriptConnection(asyncio.Protocol):
         self.lost: str | None = None  # why the peer ended it
         self.paused = False
         self.arrivals: deque[tuple[float, float]] = deque()
-        self.outbox: list[bytes] = []
-        self.outbox_bytes = 0
+        self.unyielded = 0  # bytes the script sent since it last let the loop run
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -125,24 +124,11 @@ class ScriptConnection(asyncio.Protocol):
         self.runner._pump()
 
     def write(self, data: bytes) -> None:
-        """Queue: the frames go out when the script yields (a send from inside Lua costs ~20x more)."""
-        if not self.runner.in_lua:
-            self.transport.write(data)
-            return
-        self.outbox.append(data)
-        self.outbox_bytes += len(data)
-        if len(self.outbox) == 1:
-            self.runner.outboxes.append(self)
-
-    def flush(self) -> None:
-        if self.outbox and not self.transport.is_closing():
-            self.transport.writelines(self.outbox) if len(self.outbox) > 1 else self.transport.write(self.outbox[0])
-        self.outbox.clear()
-        self.outbox_bytes = 0
+        self.transport.write(data)  # at once: the response goes out before the script's next call
+        self.unyielded += len(data)
 
     def close(self) -> None:
         if not self.closed:
-            self.flush()
             self.closed = self.closed_by_us = True
             if self.runner.capture is not None:
                 self.runner.capture.tcp_close("script", closed_by_client=self.runner.role == "evcc")
@@ -187,11 +173,10 @@ class ScriptRunner:
         self.other_table = "Evcc" if role == "secc" else "Secc"
         self.send_delay = 0.0
         self.send_stall = SEND_STALL
+        self._valid: dict[tuple[int, Any], bool] = {}  # (simple type, value) pairs that passed the facet checks
         self.last_response_time: float | None = None
         self._sent_at: float | None = None
         self.conn: ScriptConnection | None = None
-        self.outboxes: list[ScriptConnection] = []
-        self.in_lua = False
         self._accepted: deque[ScriptConnection] = deque()
         self._server: Any = None
         self._sdp: Any = None
@@ -275,15 +260,14 @@ class ScriptRunner:
     def _resume(self, status: int, value: Any) -> None:
         """Run the script until it waits again or ends (called from loop callbacks only)."""
         self._want = None
+        if self.conn is not None:
+            self.conn.unyielded = 0
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        self.in_lua = True
         try:
             out = self._co.send((status, value) if self._started else None)
             self._started = True
-            self.in_lua = False
-            self._flush()
         except StopIteration:
             out = b"done"
         except LuaMemoryError:
@@ -300,13 +284,7 @@ class ScriptRunner:
         elif self._want is None and self._task is None and self._sleep_handle is None:
             self._script_ended("coroutine.yield outside a coroutine")
 
-    def _flush(self) -> None:
-        while self.outboxes:
-            self.outboxes.pop().flush()
-
     def _script_ended(self, error: str | None) -> None:
-        self.in_lua = False
-        self._flush()
         if error is not None:
             if self.stop_reason is not None and self.time_limit and not self.interrupted:
                 where = error if error.endswith(self.stop_reason.decode()) else f"{error} ({self.stop_reason.decode()})"
@@ -548,6 +526,8 @@ class ScriptRunner:
                 self._write(event.frame, event.message)
                 if event.message is not None:
                     self.session.on_sent(event.message)
+                if self._want is not None:
+                    self._arm()  # the engine played a step: the script's wait starts again from here
             elif isinstance(event, Close):
                 self.engine_outcome = event
                 self.tracer.note(self.ROLE, f"engine: session {'ended' if event.ok else 'FAILED'}: {event.reason}")
@@ -647,8 +627,8 @@ class ScriptRunner:
         self._write(data, message)
         if message is not None:
             self.session.on_sent(message)
-        if conn.outbox_bytes > OUTBOX_LIMIT:  # a script sending without pause: out with it, and let the loop see the peer
-            conn.flush()
+        if conn.unyielded > OUTBOX_LIMIT:  # a script sending without pause: let the loop see the peer (a reset, flow control)
+            conn.unyielded = 0
             return self._sleep(0, lambda: _NONE)
         return None
 
@@ -704,9 +684,16 @@ class ScriptRunner:
                 action = getattr(self, f"_do_{function.action}")
                 return lambda args: action(function, args)
 
+            bound: dict[Any, Callable[[Any], Any]] = {}  # negotiated protocol -> its variant, bound
+
             def per_protocol(args: Any) -> Any:  # a name two protocols share acts on the negotiated one
-                function = self._function(name)
-                return getattr(self, f"_do_{function.action}")(function, args)
+                key = (id(self.session.protocol), self.session.handshake_done)
+                call = bound.get(key)
+                if call is None:
+                    function = self._function(name)
+                    action = getattr(self, f"_do_{function.action}")
+                    call = bound[key] = lambda a: action(function, a)
+                return call(args)
             return per_protocol
         if name in TOOLS:
             return getattr(self, f"_tool_{name}", None)
@@ -1153,12 +1140,18 @@ class ScriptRunner:
             if kind == "enum" and converted not in st.index:
                 raise ScriptError(f"{converted!r} is not a {api.enum_table_name(st)} (one of {', '.join(st.values)})")
         if validate:
+            key = (id(st), converted)
+            if key in self._valid:  # a loop sets the same values again and again
+                return converted
             try:
                 exi.check_value(st, converted)
             except ValidationError as exc:
                 raise ScriptError(f"{exc.reason} [schema {exc.facet}; Secc/Evcc.Set_Validation(false) sends it anyway]") from None
             except EXIError as exc:
                 raise ScriptError(str(exc)) from None
+            if len(self._valid) > 4096:
+                self._valid.clear()
+            self._valid[key] = True
         return converted
 
     @staticmethod
