@@ -403,7 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_network(run, "run")
     run.add_argument("--dc", action="store_true", help="use the built-in DC profile (same as --profile dc)")
     run.add_argument("--host", help="SECC: address to listen on; EVCC: SECC address (else SDP)")
-    run.add_argument("--port", type=int, help="SECC: TCP port (default random 49152-65535); EVCC: SECC port")
+    run.add_argument("--port", type=int, help="SECC: TCP port (default random 49152-65535; 0: any free port, shown in the trace); EVCC: SECC port")
     run.add_argument("--no-sdp", action="store_true", help="SECC: do not answer SDP")
     run.add_argument("--sdp-target", default="ff02::1", help="EVCC: where SDP requests go")
     run.add_argument("--trust", help="EVCC trust store (default PKI/ev_trust)")
