@@ -191,19 +191,29 @@ def test_corrupted_header_fields_are_reported_by_the_secc(tmp_path: Path, setter
 # -- hybrid play: the engine plays the steps the script does not take ------------------------------------------------
 
 def script_secc(script_args: list[str], evcc_args: list[str], timeout: float = 60) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
-    """A script SECC on an ephemeral port (read from its first line, so not --quiet), then an EV against it."""
+    """A script SECC on an ephemeral port (read from its trace, so not --quiet), then an EV against it."""
+    import tempfile
+
     script_args = [a for a in script_args if a != "--quiet"]
-    secc = subprocess.Popen(cli("run", *script_args, "--role", "secc", "--host", "::1", "--port", "0", "--no-sdp"),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        first = secc.stdout.readline()
-        assert "listening on [::1]:" in first, first + secc.stderr.read()
-        port = first.rsplit(":", 1)[1].strip()
-        ev = subprocess.run(cli(*evcc_args, "--host", "::1", "--port", port), capture_output=True, text=True, timeout=timeout)
-        out, err = secc.communicate(timeout=timeout)
-    finally:
-        secc.kill()
-    return subprocess.CompletedProcess(secc.args, secc.returncode, first + out, err), ev
+    with tempfile.TemporaryFile("w+") as console:  # a file, not a pipe: the trace never blocks the SECC
+        secc = subprocess.Popen(cli("run", *script_args, "--role", "secc", "--host", "::1", "--port", "0", "--no-sdp"),
+                                stdout=console, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 30
+            first = ""
+            while "listening on [::1]:" not in first:  # readiness: the SECC says where it listens
+                assert time.monotonic() < deadline and secc.poll() is None, secc.stderr.read() if secc.poll() is not None else "no listening line"
+                time.sleep(0.05)
+                console.seek(0)
+                first = console.readline()
+            port = first.rsplit(":", 1)[1].strip()
+            ev = subprocess.run(cli(*evcc_args, "--host", "::1", "--port", port), capture_output=True, text=True, timeout=timeout)
+            _, err = secc.communicate(timeout=timeout)
+        finally:
+            secc.kill()
+        console.seek(0)
+        out = console.read()
+    return subprocess.CompletedProcess(secc.args, secc.returncode, out, err), ev
 
 
 def _seed_script(tmp_path: Path, prefix: str = "") -> Path:
@@ -279,3 +289,18 @@ def test_a_branch_returns_at_once_in_hybrid_play(tmp_path: Path) -> None:
     secc, ev = script_secc([str(script), "--quiet"], ["evcc", "--quiet", "--loops", "2"])
     assert secc.returncode == 0 and "2 of 2 checks passed" in secc.stderr, secc.stderr
     assert ev.returncode == 0, ev.stderr  # the script never answered: the engine did, and finished the session
+
+
+def test_an_empty_script_leaves_the_whole_din_session_to_the_engine(tmp_path: Path) -> None:
+    """Hybrid play is protocol-neutral: the DIN SPEC 70121 descriptor's charger and car play every step."""
+    script = tmp_path / "empty.lua"
+    script.write_text("-- nothing: the engine plays the session\n")
+    log = tmp_path / "secc.jsonl"
+    secc, ev = script_secc([str(script), "--profile", "dc", "--log", str(log)], ["evcc", "--quiet", "--profile", "dc", "--protocol", "din70121"])
+    assert ev.returncode == 0 and "session complete" in ev.stderr, ev.stderr
+    assert secc.returncode == 0, secc.stderr
+    names = [n for n in (json.loads(line).get("message") for line in log.read_text().splitlines()) if n]
+    assert "CurrentDemandRes" in names and names[-1] == "SessionStopRes"
+    _secc, ev_script = pair(["secc", "--once", "--quiet", "--profile", "dc", "--protocol", "din70121"],
+                            ["run", str(script), "--role", "evcc", "--quiet", "--profile", "dc", "--protocol", "din70121"])
+    assert ev_script.returncode == 0 and _secc.returncode == 0, ev_script.stderr + _secc.stderr

@@ -448,6 +448,8 @@ class ScriptRunner:
             if self.conn is None:
                 self.conn = conn
                 self.tracer.note("SECC", "EV connected")
+                if self._accept_waiter is not None and not self._accept_waiter.done():
+                    self._accept_waiter.set_result(None)
                 self._pump()
             else:
                 self._accepted.append(conn)
@@ -554,7 +556,20 @@ class ScriptRunner:
         self._pump()
 
     async def _finish_session(self) -> None:
-        """The script ended: the engine plays the rest of the session by the profile, unless the script closed it."""
+        """The script ended: the engine plays the rest of the session by the profile, unless the script closed it.
+
+        A script that never touched the connection leaves the whole session to the engine.
+        """
+        if self.conn is None and not self.engine.closed:
+            try:
+                if self.role == "evcc":
+                    await self._connect()
+                else:
+                    self._accept_waiter = self.loop.create_future()
+                    await asyncio.wait_for(self._accept_waiter, self.profile["timers"]["communication_setup_timeout"])
+            except (OSError, TimeoutError, V2GError) as exc:
+                self.tracer.note(self.ROLE, f"engine: no session: {exc or 'no EV connected'}")
+                return
         if self.conn is None or self.conn.closed or self.engine.closed:
             return
         self.tracer.note(self.ROLE, "script ended: the engine finishes the session")
@@ -569,6 +584,7 @@ class ScriptRunner:
             self.tracer.note(self.ROLE, "engine: the session did not end")
 
     _finished: asyncio.Future | None = None
+    _accept_waiter: asyncio.Future | None = None
 
     def _engine_pump(self) -> None:
         if self._finished is None or self._finished.done() or self.conn is None:
