@@ -279,11 +279,29 @@ def cmd_api(args: argparse.Namespace) -> int:
 
 
 def cmd_pcap_show(args: argparse.Namespace) -> int:
-    from .capture.show import show
+    from .capture import show as capture_show
 
-    frames = show(args.file, _tracer(args))
-    bad = [f for f in frames if f.error and f.transport == "TCP"]
-    print(f"v2glab pcap show: {len(frames)} frames, {len(bad)} that did not decode", file=sys.stderr)
+    capture = capture_show.read(args.file, args.keylog)
+    if args.format == "json":
+        print(capture_show.to_json(capture, xml=not args.no_xml))
+    elif args.format == "junit":
+        capture_show.write_junit(capture, args.output or "/dev/stdout")
+    else:
+        tracer = _tracer(args)
+        tracer.show_xml = not args.no_xml
+        capture_show.show(capture, tracer)
+    if args.html:
+        from .report.html import write_capture_html
+
+        write_capture_html(args.html, capture)
+    frames = [f for f in capture.frames if f.kind != "note"]
+    bad = [f for f in frames if f.error and f.kind == "v2gtp"]
+    violations = sum(len(s.violations) for s in capture.sessions)
+    print(f"v2glab pcap show: {len(frames)} frames, {len(bad)} that did not decode, {len(capture.sessions)} session(s), "
+          f"{violations} violation(s)", file=sys.stderr)
+    if capture.damage:
+        print(f"v2glab pcap show: {args.file}: {capture.damage}; the packets before it are shown", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -392,6 +410,12 @@ def build_parser() -> argparse.ArgumentParser:
     pcap_show = pcap_sub.add_parser("show", help="decode a pcap/pcapng capture into the engines' trace")
     pcap_show.add_argument("file")
     pcap_show.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines")
+    pcap_show.add_argument("--keylog", metavar="KEYS", help="NSS key log file (SSLKEYLOGFILE) to decrypt TLS")
+    pcap_show.add_argument("--format", choices=["text", "json", "junit"], default="text", help="text trace (default), one JSON document, or JUnit XML (a test case per session)")
+    pcap_show.add_argument("--output", "-o", metavar="FILE", help="junit: write to FILE instead of stdout")
+    pcap_show.add_argument("--html", metavar="FILE", help="also write an HTML report with charts")
+    pcap_show.add_argument("--no-xml", action="store_true", help="leave the XML of each message out")
+    pcap_show.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
     pcap_show.set_defaults(func=cmd_pcap_show)
 
     replay = sub.add_parser("replay", help="play one side of a recorded session against a live engine")

@@ -1,0 +1,129 @@
+"""Packets of a pcap or pcapng file, read with dpkt, down to TCP segments and UDP datagrams.
+
+A damaged file (cut short, bit-flipped, a timestamp no calendar holds) does not
+raise: reading stops at the damage, the packets read before it are kept, and
+``Packets.damage`` says where and why. A file with no readable packet at all is a
+:class:`CaptureError`, one line for the command line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import struct
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import dpkt
+
+from ..errors import V2GError
+
+# What dpkt raises on bytes that are not what the file claims. A fuzz test
+# (tests/capture/test_packets.py) feeds cut and bit-flipped files through this
+# reader and fails on any other exception.
+DPKT_ERRORS = (dpkt.Error, struct.error, ValueError, IndexError, KeyError, OverflowError, UnicodeDecodeError, EOFError, TypeError, MemoryError)
+
+_LAST_SECOND = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc).timestamp()
+
+
+class CaptureError(V2GError):
+    """The file is not a capture that can be read at all."""
+
+
+@dataclass(slots=True)
+class Packet:
+    number: int  # 1-based, as Wireshark counts
+    ts: float
+    proto: str  # 'TCP' or 'UDP'
+    src: str
+    sport: int
+    dst: str
+    dport: int
+    payload: bytes
+    seq: int = 0
+    flags: int = 0
+
+
+@dataclass
+class Packets:
+    items: list[Packet] = field(default_factory=list)
+    total: int = 0  # packets in the file (read before any damage)
+    not_ip: int = 0  # packets that were not IP over a known link layer, or not TCP/UDP
+    damage: str | None = None
+
+
+def _address(raw: bytes) -> str:
+    return str(ipaddress.ip_address(raw))
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _network(link: int, buf: bytes) -> object:
+    if link == dpkt.pcap.DLT_EN10MB:
+        return dpkt.ethernet.Ethernet(buf).data
+    if link == dpkt.pcap.DLT_LINUX_SLL:
+        return dpkt.sll.SLL(buf).data
+    if link == getattr(dpkt.pcap, "DLT_LINUX_SLL2", 276):
+        return dpkt.sll2.SLL2(buf).data
+    if link in (dpkt.pcap.DLT_RAW, 101, 12, 14):
+        return dpkt.ip6.IP6(buf) if buf and buf[0] >> 4 == 6 else dpkt.ip.IP(buf)
+    return None
+
+
+def _records(reader: object) -> Iterator[tuple[float, bytes]]:
+    yield from reader  # type: ignore[misc]
+
+
+def read_packets(path: str) -> Packets:
+    """Every TCP segment and UDP datagram of the file, in capture order."""
+    try:
+        f = open(path, "rb")
+    except OSError as exc:
+        raise CaptureError(f"{path}: {exc.strerror or exc}") from None
+    out = Packets()
+    with f:
+        try:
+            reader = dpkt.pcap.UniversalReader(f)
+            link = reader.datalink()
+        except DPKT_ERRORS as exc:
+            size = f.seek(0, 2)
+            what = "empty file" if size == 0 else f"not a pcap or pcapng capture ({_why(exc)})"
+            raise CaptureError(f"{path}: {what}") from None
+        records = _records(reader)
+        while True:
+            try:
+                ts, buf = next(records)
+            except StopIteration:
+                break
+            except DPKT_ERRORS as exc:
+                out.damage = f"damaged after packet {out.total}: {_why(exc)}"
+                break
+            if not (0 <= ts <= _LAST_SECOND):
+                out.damage = f"damaged at packet {out.total + 1}: timestamp {ts:.0f} s is outside the years 1970-9999"
+                break
+            out.total += 1
+            try:
+                ip = _network(link, bytes(buf))
+            except DPKT_ERRORS:
+                ip = None
+            if not isinstance(ip, (dpkt.ip.IP, dpkt.ip6.IP6)):
+                out.not_ip += 1
+                continue
+            l4 = ip.data
+            try:
+                src, dst = _address(ip.src), _address(ip.dst)
+            except ValueError:
+                out.not_ip += 1
+                continue
+            if isinstance(l4, dpkt.tcp.TCP):
+                out.items.append(Packet(out.total, ts, "TCP", src, l4.sport, dst, l4.dport, bytes(l4.data), l4.seq, l4.flags))
+            elif isinstance(l4, dpkt.udp.UDP):
+                out.items.append(Packet(out.total, ts, "UDP", src, l4.sport, dst, l4.dport, bytes(l4.data)))
+            else:
+                out.not_ip += 1
+    if out.total == 0 and out.damage:
+        raise CaptureError(f"{path}: no packet could be read ({out.damage})")
+    return out
