@@ -297,11 +297,11 @@ def cmd_pcap_show(args: argparse.Namespace) -> int:
     frames = [f for f in capture.frames if f.kind != "note"]
     bad = [f for f in frames if f.error and f.kind == "v2gtp"]
     violations = sum(len(s.violations) for s in capture.sessions)
-    print(f"v2glab pcap show: {len(frames)} frames, {len(bad)} that did not decode, {len(capture.sessions)} session(s), "
-          f"{violations} violation(s)", file=sys.stderr)
-    if capture.damage:
-        print(f"v2glab pcap show: {args.file}: {capture.damage}; the packets before it are shown", file=sys.stderr)
+    counts = f"{len(frames)} frames, {len(bad)} that did not decode, {len(capture.sessions)} session(s), {violations} violation(s)"
+    if capture.damage:  # one line: what is wrong, and what was shown from before the damage
+        print(f"v2glab: error: {args.file}: {capture.damage}; shown before it: {counts}", file=sys.stderr)
         return 2
+    print(f"v2glab pcap show: {counts}", file=sys.stderr)
     return 0
 
 

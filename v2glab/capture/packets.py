@@ -12,7 +12,7 @@ import datetime as dt
 import ipaddress
 import struct
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 import dpkt
 
@@ -73,6 +73,30 @@ def _network(link: int, buf: bytes) -> object:
     return None
 
 
+class _Tracked:
+    """The file as dpkt reads it, noting a read cut short by the end of the file.
+
+    dpkt yields a record cut by the end of the file as if it were whole; a short
+    read is how a truncated capture shows. A read that gets nothing at a record
+    boundary (8 or 16 bytes asked: a pcapng block or pcap record header) is the
+    clean end of the file.
+    """
+
+    def __init__(self, f: BinaryIO) -> None:
+        self._f = f
+        self.cut: int | None = None  # file offset where the data ran out
+
+    def read(self, n: int = -1) -> bytes:
+        at = self._f.tell()
+        data = self._f.read(n)
+        if n > 0 and len(data) < n and (data or n not in (8, 16)) and self.cut is None:
+            self.cut = at
+        return data
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._f, name)
+
+
 def _records(reader: object) -> Iterator[tuple[float, bytes]]:
     yield from reader  # type: ignore[misc]
 
@@ -85,8 +109,9 @@ def read_packets(path: str) -> Packets:
         raise CaptureError(f"{path}: {exc.strerror or exc}") from None
     out = Packets()
     with f:
+        tracked = _Tracked(f)
         try:
-            reader = dpkt.pcap.UniversalReader(f)
+            reader = dpkt.pcap.UniversalReader(tracked)
             link = reader.datalink()
         except DPKT_ERRORS as exc:
             size = f.seek(0, 2)
@@ -97,9 +122,14 @@ def read_packets(path: str) -> Packets:
             try:
                 ts, buf = next(records)
             except StopIteration:
+                if tracked.cut is not None:
+                    out.damage = f"cut short after packet {out.total}: the file ends inside the record at byte {tracked.cut}"
                 break
             except DPKT_ERRORS as exc:
                 out.damage = f"damaged after packet {out.total}: {_why(exc)}"
+                break
+            if tracked.cut is not None:
+                out.damage = f"cut short after packet {out.total}: the file ends inside the record at byte {tracked.cut}"
                 break
             if not (0 <= ts <= _LAST_SECOND):
                 out.damage = f"damaged at packet {out.total + 1}: timestamp {ts:.0f} s is outside the years 1970-9999"
