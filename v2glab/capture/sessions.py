@@ -173,9 +173,24 @@ class Session:
         return "\n".join(lines)
 
 
+def negotiated(messages: list[Any]) -> tuple[str | None, int | None]:
+    """(ProtocolNamespace, SchemaID) agreed in the supportedAppProtocol exchange among ``messages`` (exi.Message)."""
+    offered: dict[int, str] = {}
+    for message in messages:
+        if message is None or message.schema != "app":
+            continue
+        for entry in (message.content.get("AppProtocol") or []):
+            if isinstance(entry, dict) and "SchemaID" in entry:
+                offered[entry["SchemaID"]] = entry.get("ProtocolNamespace")
+        chosen = message.content.get("SchemaID")
+        if chosen is not None and str(message.content.get("ResponseCode", "")).startswith("OK"):
+            return offered.get(chosen), chosen
+    return None, None
+
+
 def analyse(session: Session) -> None:
     """Fill in the protocol, the identifiers and the verdicts from the session's frames."""
-    offered: dict[int, str] = {}
+    session.namespace, session.schema_id = negotiated([f.message for f in session.frames if f.kind == "v2gtp"])
     for f in session.frames:
         if f.kind != "v2gtp":
             if f.error:
@@ -187,13 +202,6 @@ def analyse(session: Session) -> None:
         session.deviations.extend(f"{f.name} from the {f.sender}: {d}" for d in f.deviations)
         message = f.message
         if message.schema == "app":
-            for entry in (message.content.get("AppProtocol") or []):
-                if isinstance(entry, dict) and "SchemaID" in entry:
-                    offered[entry["SchemaID"]] = entry.get("ProtocolNamespace")
-            chosen = message.content.get("SchemaID")
-            if chosen is not None and message.content.get("ResponseCode", "").startswith("OK"):
-                session.schema_id = chosen
-                session.namespace = offered.get(chosen)
             continue
         if session.evccid is None:
             session.evccid = _text(find_key(message.body, "EVCCID"))
