@@ -207,9 +207,10 @@ def analyse(session: Session) -> None:
             session.evccid = _text(find_key(message.body, "EVCCID"))
         if session.evseid is None:
             session.evseid = _text(find_key(message.body, "EVSEID"))
-        sid = message.session_id
-        if session.session_id is None and sid and any(sid):
-            session.session_id = sid.hex().upper()
+        if session.session_id is None:
+            sid = message.session_id
+            if sid and any(sid):
+                session.session_id = sid.hex().upper()
     oracle = oracle_for(session.namespace)
     if oracle is None:
         session.timing_note = f"no timing table for {session.protocol}"

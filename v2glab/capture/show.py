@@ -91,12 +91,27 @@ def _sdp_frame(p: Packet) -> Frame | None:
         return Frame(p.ts, "?", data, None, f"bad SDP datagram from [{p.src}]:{p.sport}: {exc}", "UDP", "sdp")
 
 
-def _decode(payload: bytes) -> tuple[exi.Message | None, str | None, list[str]]:
+_DECODED_MAX = 4096  # a charge loop repeats the same payload many times; the memory stays bounded
+_Decoded = tuple[exi.Message | None, str | None, list[str]]
+
+
+def _decode(payload: bytes, cache: dict[bytes, _Decoded]) -> _Decoded:
+    """Decode one EXI payload, leniently: zero bytes after the document are accepted and reported.
+
+    Identical payloads of one capture share one decoded Message (treat it as read-only).
+    """
+    known = cache.get(payload)
+    if known is not None:
+        return known[0], known[1], list(known[2])
     deviations: list[str] = []
     try:
-        return exi.decode(payload, exi.detect_schema(payload), trailing="zeros", deviations=deviations), None, deviations
+        result = exi.decode(payload, exi.detect_schema(payload), trailing="zeros", deviations=deviations), None, deviations
     except V2GError as exc:
-        return None, str(exc), deviations
+        result = None, str(exc), deviations
+    if len(cache) >= _DECODED_MAX:
+        cache.clear()
+    cache[payload] = result
+    return result[0], result[1], list(result[2])
 
 
 def read(path: str, keylog: str | None = None) -> Capture:
@@ -143,6 +158,7 @@ def read(path: str, keylog: str | None = None) -> Capture:
     tls_info: dict[tuple, tlsmod.TLSConnection] | None = None
     tls_error: str | None = None
     sessions: list[Session] = []
+    decoded_cache: dict[bytes, _Decoded] = {}
     for conn in sorted(connections.values(), key=lambda c: c.first):
         streams = {side: reassemble(segs, conn.isn.get(side)) for side, segs in conn.segments.items()}
         first = [next((c.data for c in s if isinstance(c, Chunk)), b"") for s in streams.values()]
@@ -197,7 +213,7 @@ def read(path: str, keylog: str | None = None) -> Capture:
             elif cut.header is not None and cut.header.payload_type in (PayloadType.SDP_REQUEST, PayloadType.SDP_RESPONSE):
                 frame = Frame(cut.ts, side, cut.data, None, "SDP message inside a TCP stream", "note", "note")
             else:
-                message, error, deviations = _decode(cut.data[HEADER_LENGTH:])
+                message, error, deviations = _decode(cut.data[HEADER_LENGTH:], decoded_cache)
                 frame = Frame(cut.ts, side, cut.data, message, error, "TCP", "v2gtp", deviations=deviations)
             decoded.append(frame)
         client = conn.client
