@@ -306,19 +306,37 @@ def cmd_pcap_show(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from .capture.replay import replay_evcc, replay_secc
+    from .capture.replay import mimic, replay_evcc, replay_secc
     from .transport import sdp
 
     tracer = _tracer(args)
+    if args.mimic and args.role != "evcc":
+        raise V2GError("--mimic derives a charger from the capture: it goes with --role evcc")
 
     async def main():
+        if args.role == "evcc" and args.mimic:
+            from .profiles import _builtin, merge
+            from .secc.server import SeccServer
+
+            try:
+                base, override = mimic(args.file, args.keylog)
+            except ValueError as exc:
+                raise V2GError(str(exc)) from None
+            profile = merge(_builtin("secc", base)["secc"], override, "secc")
+            tracer.note("SECC", f"v2glab's SECC with the charger profile of the capture: base {base!r}, {override}")
+            server = SeccServer(profile, host="::1", port=None, ssl_context=_secc_tls(args), tracer=tracer, sdp_port=None)
+            await server.start()
+            try:
+                return await replay_evcc(args.file, "::1", server.port, tracer, _evcc_tls(args), keylog=args.keylog)
+            finally:
+                await server.close()
         if args.role == "evcc":
             host, port = args.host, args.port
             if host is None or port is None:
                 found = await sdp.discover(sdp.SECURITY_TLS if args.tls else sdp.SECURITY_NONE, args.interface, args.sdp_target, args.sdp_port)
                 host, port = found.address, found.port
-            return await replay_evcc(args.file, host, port, tracer, _evcc_tls(args))
-        return await replay_secc(args.file, args.host or "::", args.port or 61851, tracer, _secc_tls(args))
+            return await replay_evcc(args.file, host, port, tracer, _evcc_tls(args), keylog=args.keylog)
+        return await replay_secc(args.file, args.host or "::", args.port if args.port is not None else 61851, tracer, _secc_tls(args), keylog=args.keylog)
 
     try:
         result = asyncio.run(main())
@@ -326,12 +344,16 @@ def cmd_replay(args: argparse.Namespace) -> int:
         raise V2GError(str(exc)) from None
     other = "SECC" if args.role == "evcc" else "EVCC"
     if result.identical:
-        print(f"v2glab replay: same sequence: the live {other} sent the {len(result.live)} recorded messages in order", file=sys.stderr)
+        print(f"v2glab replay: same sequence and content: the live {other} sent the {len(result.live)} recorded messages in order", file=sys.stderr)
         return 0
+    if result.expected == result.live and not result.reason:
+        print(f"v2glab replay: DIFFERENT content, same sequence: {result.content}", file=sys.stderr)
+        return 1
     diverged = next((i for i, (a, b) in enumerate(zip(result.expected, result.live)) if a != b), min(len(result.expected), len(result.live)))
     print(f"v2glab replay: DIFFERENT: message {diverged + 1} of the live {other}: recorded "
           f"{result.expected[diverged] if diverged < len(result.expected) else '(nothing)'}, live "
-          f"{result.live[diverged] if diverged < len(result.live) else '(nothing)'}" + (f"; {result.reason}" if result.reason else ""), file=sys.stderr)
+          f"{result.live[diverged] if diverged < len(result.live) else '(nothing)'}" + (f"; {result.reason}" if result.reason else "")
+          + (f"; before that, {result.content}" if result.content else ""), file=sys.stderr)
     return 1
 
 
@@ -426,6 +448,8 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--port", type=int, help="evcc: the live SECC's port; secc: port to listen on (default 61851)")
     replay.add_argument("--sdp-target", default="ff02::1")
     replay.add_argument("--trust", help="EV trust store for --tls")
+    replay.add_argument("--keylog", metavar="KEYS", help="NSS key log to decrypt a TLS capture")
+    replay.add_argument("--mimic", action="store_true", help="evcc: replay against v2glab's own SECC, its profile derived from the capture's charger")
     replay.set_defaults(func=cmd_replay)
 
     pki = sub.add_parser("pki", help="test certificates")
