@@ -234,3 +234,18 @@ def test_json_and_junit_formats(tmp_path: Path) -> None:
     assert "CurrentDemandRes came after" in failure.message  # the capture's one late answer
     assert cli("pcap", "show", "--format", "junit", "-o", str(junit), str(path)).returncode == 0
     assert all(not c.result for suite in JUnitXml.fromfile(str(junit)) for c in suite)
+
+
+def test_junit_validates_against_the_usual_schema(tmp_path: Path) -> None:
+    """Jenkins' junit-10.xsd, which .ci/run fetches from pytest's sdist."""
+    schema_path = Path(__file__).resolve().parents[2] / ".cache" / "junit-10.xsd"
+    if not schema_path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("junit-10.xsd is missing in CI (.ci/run fetches it)")
+        pytest.skip("junit-10.xsd not fetched (see .ci/run)")
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(schema_path)))
+    junit = tmp_path / "r.xml"
+    assert cli("pcap", "show", "--format", "junit", "-o", str(junit), str(SHARED / "ISO-2_DC_DS5366.pcapng")).returncode == 0
+    assert schema.validate(etree.parse(str(junit))), schema.error_log
