@@ -112,3 +112,12 @@ def test_the_fixed_offset_path_reads_what_dpkt_reads(name: str) -> None:
     """The fast path for plain Ethernet/IP/TCP|UDP packets agrees with dpkt's parse on every packet of every shared capture."""
     fast, slow = read_packets(str(SHARED / name)), read_packets(str(SHARED / name), fast=False)
     assert fast.items == slow.items and fast.not_ip == slow.not_ip and fast.total == slow.total
+
+
+def test_pcapng_cut_inside_the_last_block_header(tmp_path: Path) -> None:
+    """dpkt stops quietly on a block header of fewer than 8 bytes; that is a cut too."""
+    path = tmp_path / "tail.pcapng"
+    path.write_bytes(PCAPNG.read_bytes() + b"\x06\x00\x00\x00\x40")
+    capture = read(str(path))
+    assert capture.damage and "cut short" in capture.damage
+    assert len([f for f in capture.frames if f.kind == "v2gtp"]) == len([f for f in read(str(PCAPNG)).frames if f.kind == "v2gtp"])

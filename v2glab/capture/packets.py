@@ -164,6 +164,25 @@ class _Tracked:
         return getattr(self._f, name)
 
 
+PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"  # section header block type
+
+
+def _pcapng_tail(f: BinaryIO) -> int | None:
+    """None if the file ends with a whole block (its trailing length repeats its leading one), else where the cut is."""
+    size = f.seek(0, 2)
+    if size < 12:
+        return 0
+    f.seek(8)
+    order = "little" if f.read(4) == b"\x4d\x3c\x2b\x1a" else "big"  # byte-order magic of the section header
+    f.seek(size - 4)
+    length = int.from_bytes(f.read(4), order)
+    if 12 <= length <= size and length % 4 == 0:
+        f.seek(size - length + 4)
+        if int.from_bytes(f.read(4), order) == length:
+            return None
+    return size
+
+
 def _records(reader: object) -> Iterator[tuple[float, bytes]]:
     yield from reader  # type: ignore[misc]
 
@@ -176,9 +195,13 @@ def read_packets(path: str, fast: bool = True) -> Packets:
         raise CaptureError(f"{path}: {exc.strerror or exc}") from None
     out = Packets()
     with f:
-        tracked = _Tracked(f)
+        pcapng = f.read(4) == PCAPNG_MAGIC
+        f.seek(0)
+        # dpkt reads a cut pcap record as if whole: watch its reads. A cut pcapng block fails to parse,
+        # except a few bytes of a block header at the very end: _pcapng_tail checks that.
+        tracked = _Tracked(f) if not pcapng else None
         try:
-            reader = dpkt.pcap.UniversalReader(tracked)
+            reader = dpkt.pcap.UniversalReader(tracked or f)
             link = reader.datalink()
             fast = fast and link == dpkt.pcap.DLT_EN10MB
         except DPKT_ERRORS as exc:
@@ -190,13 +213,14 @@ def read_packets(path: str, fast: bool = True) -> Packets:
             try:
                 ts, buf = next(records)
             except StopIteration:
-                if tracked.cut is not None:
-                    out.damage = f"cut short after packet {out.total}: the file ends inside the record at byte {tracked.cut}"
+                cut = tracked.cut if tracked is not None else _pcapng_tail(f)
+                if cut is not None:
+                    out.damage = f"cut short after packet {out.total}: the file ends inside the record at byte {cut}"
                 break
             except DPKT_ERRORS as exc:
                 out.damage = f"damaged after packet {out.total}: {_why(exc)}"
                 break
-            if tracked.cut is not None:
+            if tracked is not None and tracked.cut is not None:
                 out.damage = f"cut short after packet {out.total}: the file ends inside the record at byte {tracked.cut}"
                 break
             if not (0 <= ts <= _LAST_SECOND):
