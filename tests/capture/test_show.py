@@ -249,3 +249,23 @@ def test_junit_validates_against_the_usual_schema(tmp_path: Path) -> None:
     junit = tmp_path / "r.xml"
     assert cli("pcap", "show", "--format", "junit", "-o", str(junit), str(SHARED / "ISO-2_DC_DS5366.pcapng")).returncode == 0
     assert schema.validate(etree.parse(str(junit))), schema.error_log
+
+
+def test_unknown_payload_type_and_a_non_v2gtp_stream_are_reported_and_skipped(tmp_path: Path) -> None:
+    frames = [f for f in read(str(SHARED / "vw-ac-iso2.pcap")).frames if f.kind == "v2gtp"][:6]
+    path = tmp_path / "mixed.pcapng"
+    writer = PcapWriter(str(path))
+    writer.tcp_open("v2g", ("fe80::1", 50000), ("fe80::2", 61000), ts=frames[0].ts)
+    for i, f in enumerate(frames):
+        writer.tcp_data("v2g", f.sender == "EVCC", f.data, ts=f.ts)
+        if i == 2:  # an ISO 15118-20 frame v2glab does not frame yet
+            writer.tcp_data("v2g", True, bytes.fromhex("01FE8002000000058000000000"), ts=f.ts + 0.001)
+    writer.tcp_open("web", ("fe80::1", 50001), ("fe80::3", 80), ts=frames[0].ts)
+    writer.tcp_data("web", True, b"GET / HTTP/1.1\r\nHost: charger\r\n\r\n", ts=frames[0].ts + 0.5)
+    writer.close()
+    capture = read(str(path))
+    assert [f.data for f in capture.frames if f.kind == "v2gtp"] == [f.data for f in frames]
+    (session,) = capture.sessions
+    assert session.notes == ["unknown V2GTP payload type 0x8002: frame of 5 payload bytes skipped"]
+    web = [f.error for f in capture.frames if f.kind == "note" and f.session is None]
+    assert web == ["[fe80::1]:50001: 33 byte(s) skipped: bad V2GTP header (V2GTP protocol version 0x47, inverse 0x45)"]
