@@ -33,6 +33,8 @@ def decode(data: bytes, schema: str, trailing: str = "strict", deviations: list[
     cars send them; each acceptance is appended to ``deviations``, naming the bytes.
     The default, ``"strict"``, rejects any byte after the end.
     """
+    if trailing not in ("strict", "zeros"):
+        raise ValueError(f"trailing must be 'strict' or 'zeros', not {trailing!r}")
     data = bytes(data)
     g = grammar(schema)
     try:
@@ -51,8 +53,6 @@ def decode(data: bytes, schema: str, trailing: str = "strict", deviations: list[
                                   f"at byte {len(data) - cut} of {len(data)}")
             return Message(schema, root, content)
         raise
-    if trailing not in ("strict", "zeros"):
-        raise ValueError(f"trailing must be 'strict' or 'zeros', not {trailing!r}")
     return Message(schema, root, content)
 
 
