@@ -315,14 +315,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     async def main():
         if args.role == "evcc" and args.mimic:
-            from .profiles import _builtin, merge
+            from .profiles import load_profile, merge
             from .secc.server import SeccServer
 
             try:
                 base, override = mimic(args.file, args.keylog)
             except ValueError as exc:
                 raise V2GError(str(exc)) from None
-            profile = merge(_builtin("secc", base)["secc"], override, "secc")
+            profile = merge(load_profile("secc", base), override, "secc")
             tracer.note("SECC", f"v2glab's SECC with the charger profile of the capture: base {base!r}, {override}")
             server = SeccServer(profile, host="::1", port=None, ssl_context=_secc_tls(args), tracer=tracer, sdp_port=None)
             await server.start()
