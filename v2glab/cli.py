@@ -283,28 +283,70 @@ def cmd_api(args: argparse.Namespace) -> int:
 
 
 def cmd_pcap_show(args: argparse.Namespace) -> int:
-    from .capture.show import show
+    from .capture import show as capture_show
 
-    frames = show(args.file, _tracer(args))
-    bad = [f for f in frames if f.error and f.transport == "TCP"]
-    print(f"v2glab pcap show: {len(frames)} frames, {len(bad)} that did not decode", file=sys.stderr)
+    capture = capture_show.read(args.file, args.keylog)
+    if args.format == "json":
+        print(capture_show.to_json(capture, xml=not args.no_xml))
+    elif args.format == "junit":
+        capture_show.write_junit(capture, args.output or "/dev/stdout")
+    else:
+        from .capture.homeplug import show_mmes
+
+        tracer = _tracer(args)
+        tracer.show_xml = not args.no_xml
+        try:
+            show_mmes(args.file, tracer)  # SLAC and other HomePlug MMEs first: they come before SDP
+        except Exception as exc:  # noqa: BLE001 - a damaged file: the V2G reader below reports the damage
+            tracer.note("HomePlug", f"management messages not read: {type(exc).__name__}: {exc}")
+        capture_show.show(capture, tracer)
+    if args.html:
+        from .report.html import write_capture_html
+
+        write_capture_html(args.html, capture)
+    frames = [f for f in capture.frames if f.kind != "note"]
+    bad = [f for f in frames if f.error and f.kind == "v2gtp"]
+    violations = sum(len(s.violations) for s in capture.sessions)
+    counts = f"{len(frames)} frames, {len(bad)} that did not decode, {len(capture.sessions)} session(s), {violations} violation(s)"
+    if capture.damage:  # one line: what is wrong, and what was shown from before the damage
+        print(f"v2glab: error: {args.file}: {capture.damage}; shown before it: {counts}", file=sys.stderr)
+        return 2
+    print(f"v2glab pcap show: {counts}", file=sys.stderr)
     return 0
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from .capture.replay import replay_evcc, replay_secc
+    from .capture.replay import mimic, replay_evcc, replay_secc
     from .transport import sdp
 
     tracer = _tracer(args)
+    if args.mimic and args.role != "evcc":
+        raise V2GError("--mimic derives a charger from the capture: it goes with --role evcc")
 
     async def main():
+        if args.role == "evcc" and args.mimic:
+            from .profiles import load_profile, merge
+            from .secc.server import SeccServer
+
+            try:
+                base, override = mimic(args.file, args.keylog)
+            except ValueError as exc:
+                raise V2GError(str(exc)) from None
+            profile = merge(load_profile("secc", base), override, "secc")
+            tracer.note("SECC", f"v2glab's SECC with the charger profile of the capture: base {base!r}, {override}")
+            server = SeccServer(profile, host="::1", port=None, ssl_context=_secc_tls(args), tracer=tracer, sdp_port=None)
+            await server.start()
+            try:
+                return await replay_evcc(args.file, "::1", server.port, tracer, _evcc_tls(args), keylog=args.keylog)
+            finally:
+                await server.close()
         if args.role == "evcc":
             host, port = args.host, args.port
             if host is None or port is None:
                 found = await sdp.discover(sdp.SECURITY_TLS if args.tls else sdp.SECURITY_NONE, args.interface, args.sdp_target, args.sdp_port)
                 host, port = found.address, found.port
-            return await replay_evcc(args.file, host, port, tracer, _evcc_tls(args))
-        return await replay_secc(args.file, args.host or "::", args.port or 61851, tracer, _secc_tls(args))
+            return await replay_evcc(args.file, host, port, tracer, _evcc_tls(args), keylog=args.keylog)
+        return await replay_secc(args.file, args.host or "::", args.port if args.port is not None else 61851, tracer, _secc_tls(args), keylog=args.keylog)
 
     try:
         result = asyncio.run(main())
@@ -312,12 +354,16 @@ def cmd_replay(args: argparse.Namespace) -> int:
         raise V2GError(str(exc)) from None
     other = "SECC" if args.role == "evcc" else "EVCC"
     if result.identical:
-        print(f"v2glab replay: same sequence: the live {other} sent the {len(result.live)} recorded messages in order", file=sys.stderr)
+        print(f"v2glab replay: same sequence and content: the live {other} sent the {len(result.live)} recorded messages in order", file=sys.stderr)
         return 0
+    if result.expected == result.live and not result.reason:
+        print(f"v2glab replay: DIFFERENT content, same sequence: {result.content}", file=sys.stderr)
+        return 1
     diverged = next((i for i, (a, b) in enumerate(zip(result.expected, result.live)) if a != b), min(len(result.expected), len(result.live)))
     print(f"v2glab replay: DIFFERENT: message {diverged + 1} of the live {other}: recorded "
           f"{result.expected[diverged] if diverged < len(result.expected) else '(nothing)'}, live "
-          f"{result.live[diverged] if diverged < len(result.live) else '(nothing)'}" + (f"; {result.reason}" if result.reason else ""), file=sys.stderr)
+          f"{result.live[diverged] if diverged < len(result.live) else '(nothing)'}" + (f"; {result.reason}" if result.reason else "")
+          + (f"; before that, {result.content}" if result.content else ""), file=sys.stderr)
     return 1
 
 
@@ -417,6 +463,12 @@ def build_parser() -> argparse.ArgumentParser:
     pcap_show = pcap_sub.add_parser("show", help="decode a pcap/pcapng capture into the engines' trace")
     pcap_show.add_argument("file")
     pcap_show.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines")
+    pcap_show.add_argument("--keylog", metavar="KEYS", help="NSS key log file (SSLKEYLOGFILE) to decrypt TLS")
+    pcap_show.add_argument("--format", choices=["text", "json", "junit"], default="text", help="text trace (default), one JSON document, or JUnit XML (a test case per session)")
+    pcap_show.add_argument("--output", "-o", metavar="FILE", help="junit: write to FILE instead of stdout")
+    pcap_show.add_argument("--html", metavar="FILE", help="also write an HTML report with charts")
+    pcap_show.add_argument("--no-xml", action="store_true", help="leave the XML of each message out")
+    pcap_show.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
     pcap_show.set_defaults(func=cmd_pcap_show)
 
     replay = sub.add_parser("replay", help="play one side of a recorded session against a live engine")
@@ -427,6 +479,8 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--port", type=int, help="evcc: the live SECC's port; secc: port to listen on (default 61851)")
     replay.add_argument("--sdp-target", default="ff02::1")
     replay.add_argument("--trust", help="EV trust store for --tls")
+    replay.add_argument("--keylog", metavar="KEYS", help="NSS key log to decrypt a TLS capture")
+    replay.add_argument("--mimic", action="store_true", help="evcc: replay against v2glab's own SECC, its profile derived from the capture's charger")
     replay.set_defaults(func=cmd_replay)
 
     pki = sub.add_parser("pki", help="test certificates")

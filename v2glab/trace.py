@@ -27,13 +27,15 @@ class Tracer:
         self._log: IO[str] | None = open(log_path, "a", encoding="utf-8") if log_path else None
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
-        self._oracles: dict[str, TimingOracle] = {}
+        self._oracles: dict[str, TimingOracle | None] = {}
         self.violations: list[Violation] = []  # timing violations seen, for reports
         self.records: list[dict[str, Any]] = []  # every message, for reports (keep_records=True)
         self.keep_records = False
 
-    def message(self, role: str, connection: str, direction: str, frame_bytes: bytes, message: Message | None, error: str | None = None, at: tuple[float, float] | None = None) -> None:
-        """``direction`` is 'tx' (we sent) or 'rx' (we received); ``at`` = (time.time(), time.monotonic()) of arrival."""
+    def message(self, role: str, connection: str, direction: str, frame_bytes: bytes, message: Message | None, error: str | None = None,
+                at: tuple[float, float] | None = None, extra: list[str] | None = None) -> None:
+        """``direction`` is 'tx' (we sent) or 'rx' (we received); ``at`` = (time.time(), time.monotonic()) of arrival;
+        ``extra``: more lines to show under the header (a capture's deviations and verdicts)."""
         now, mono = at or (time.time(), time.monotonic())
         late = self._check_timing(role, connection, direction, mono, message)
         if not self.messages or (self.console is None and self._log is None and not self.keep_records):
@@ -63,6 +65,7 @@ class Tracer:
                 lines.append(f"  error: {error}")
             for violation in late:
                 lines.append(f"  TIMING VIOLATION: {violation}")
+            lines.extend(f"  {line}" for line in extra or ())
             if message is not None and self.show_xml:
                 lines.extend("  " + line for line in message.to_xml().rstrip("\n").split("\n"))
             with self._lock:
@@ -85,6 +88,8 @@ class Tracer:
                 record["error"] = error
             if late:
                 record["timing_violations"] = [str(v) for v in late]
+            if extra:
+                record["notes"] = list(extra)
             with self._lock:
                 self._log.write(json.dumps(record) + "\n")
                 self._log.flush()
@@ -99,6 +104,8 @@ class Tracer:
             return []
         sender = role if direction == "tx" else ("EVCC" if role == "SECC" else "SECC")
         oracle = self._oracles.setdefault(connection, TimingOracle())
+        if oracle is None:
+            return []
         late = oracle.observe(mono, sender, message.body_name, message.body, message.schema)
         self.violations.extend(late)
         return late
@@ -143,14 +150,20 @@ class Tracer:
                 self._log.write(json.dumps(record) + "\n")
                 self._log.flush()
 
-    def note(self, role: str, text: str) -> None:
+    def set_oracle(self, connection: str, oracle: TimingOracle | None) -> None:
+        """Time ``connection`` with this oracle (its protocol's), or not at all (None)."""
+        self._oracles[connection] = oracle
+
+    def note(self, role: str, text: str, at: float | None = None) -> None:
+        """``at``: the time the note is about (a capture's timestamp), else now."""
+        when = at if at is not None else time.time()
         if self.console is not None:
-            stamp = dt.datetime.now().strftime("%H:%M:%S.%f")[:-3]
+            stamp = dt.datetime.fromtimestamp(when).strftime("%H:%M:%S.%f")[:-3]
             with self._lock:
                 print(f"[{stamp}] {role}: {text}", file=self.console, flush=True)
         if self._log is not None:
             with self._lock:
-                self._log.write(json.dumps({"time": dt.datetime.now(dt.timezone.utc).isoformat(), "role": role, "note": text}) + "\n")
+                self._log.write(json.dumps({"time": dt.datetime.fromtimestamp(when, dt.timezone.utc).isoformat(), "role": role, "note": text}) + "\n")
                 self._log.flush()
 
     def close(self) -> None:
@@ -171,5 +184,5 @@ class NullTracer(Tracer):
     def mme(self, *args: Any, **kwargs: Any) -> None:
         pass
 
-    def note(self, role: str, text: str) -> None:
+    def note(self, role: str, text: str, at: float | None = None) -> None:
         pass

@@ -90,3 +90,6 @@ def test_html_report_in_a_real_browser(late_run: tuple, tmp_path: Path) -> None:
     assert '<span class="fail" id="overall">FAIL</span>' in dom
     assert dom.count("<details") >= 20  # every message expandable
     assert "timing: CurrentDemandRes came after" in dom and "&lt;s1:CurrentDemandRes&gt;" in dom
+    for chart in ("sequence", "response-times", "dc-values"):  # charts of the run, as inline SVG
+        assert f'id="chart-{chart}"' in dom
+    assert dom.count("<svg") == 3 and "EVTargetVoltage" in dom
