@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from v2glab import exi
 
-from .conftest import VECTORS
+from .conftest import VECTORS, start_server
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -93,15 +91,9 @@ def test_demo_dc_over_tls() -> None:
 
 
 def test_secc_and_evcc_as_two_processes(tmp_path: Path) -> None:
-    port = str(random.randint(50000, 60000))
-    secc = subprocess.Popen([sys.executable, "-m", "v2glab.cli", "secc", "--host", "::1", "--port", port, "--no-sdp", "--once", "--quiet", "--profile", "dc"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    secc, port = start_server(["v2glab", "secc", "--host", "::1", "--no-sdp", "--once", "--quiet", "--profile", "dc"])
     try:
-        for _ in range(50):
-            ev = run("evcc", "--host", "::1", "--port", port, "--profile", "dc", "--quiet", "--loops", "2")
-            if "cannot connect" not in ev.stderr:
-                break
-            time.sleep(0.1)
+        ev = run("evcc", "--host", "::1", "--port", str(port), "--profile", "dc", "--quiet", "--loops", "2")
         assert ev.returncode == 0, ev.stderr
         assert "session complete" in ev.stderr
         assert secc.wait(timeout=10) == 0

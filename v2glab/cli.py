@@ -112,7 +112,7 @@ def cmd_exi_demo(args: argparse.Namespace) -> int:
 def _tracer(args: argparse.Namespace):
     from .trace import Tracer
 
-    return Tracer(console=None if getattr(args, "quiet", False) else sys.stdout, log_path=getattr(args, "log", None))
+    return Tracer(console=None if getattr(args, "quiet", False) else sys.stdout, log_path=getattr(args, "log", None), status=sys.stderr)
 
 
 def _capture(args: argparse.Namespace):
@@ -300,7 +300,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 found = await sdp.discover(sdp.SECURITY_TLS if args.tls else sdp.SECURITY_NONE, args.interface, args.sdp_target, args.sdp_port)
                 host, port = found.address, found.port
             return await replay_evcc(args.file, host, port, tracer, _evcc_tls(args))
-        return await replay_secc(args.file, args.host or "::", args.port or 61851, tracer, _secc_tls(args))
+        return await replay_secc(args.file, args.host or "::", 61851 if args.port is None else args.port, tracer, _secc_tls(args))
 
     try:
         result = asyncio.run(main())
@@ -352,7 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     secc = sub.add_parser("secc", help="serve as a charging station (SECC)")
     _add_network(secc, "secc")
     secc.add_argument("--host", default="::", help="address to listen on (default ::)")
-    secc.add_argument("--port", type=int, help="TCP port (default: random in 49152-65535)")
+    secc.add_argument("--port", type=int, help="TCP port (default: random in 49152-65535; 0: any free port, printed on stderr)")
     secc.add_argument("--no-sdp", action="store_true", help="do not answer SDP")
     secc.add_argument("--sequence-timeout", type=float, help="seconds to wait for the next request (default 60)")
     secc.add_argument("--once", action="store_true", help="exit after the first session")
@@ -373,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_network(run, "run")
     run.add_argument("--dc", action="store_true", help="use the built-in DC profile (same as --profile dc)")
     run.add_argument("--host", help="SECC: address to listen on; EVCC: SECC address (else SDP)")
-    run.add_argument("--port", type=int, help="SECC: TCP port (default random 49152-65535); EVCC: SECC port")
+    run.add_argument("--port", type=int, help="SECC: TCP port (default random 49152-65535; 0: any free port, printed on stderr); EVCC: SECC port")
     run.add_argument("--no-sdp", action="store_true", help="SECC: do not answer SDP")
     run.add_argument("--sdp-target", default="ff02::1", help="EVCC: where SDP requests go")
     run.add_argument("--trust", help="EVCC trust store (default PKI/ev_trust)")
@@ -399,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--role", choices=["secc", "evcc"], required=True, help="the recorded side to play")
     _add_network(replay, "replay")
     replay.add_argument("--host", help="evcc: the live SECC (else SDP); secc: address to listen on")
-    replay.add_argument("--port", type=int, help="evcc: the live SECC's port; secc: port to listen on (default 61851)")
+    replay.add_argument("--port", type=int, help="evcc: the live SECC's port; secc: port to listen on (default 61851; 0: any free port, printed on stderr)")
     replay.add_argument("--sdp-target", default="ff02::1")
     replay.add_argument("--trust", help="EV trust store for --tls")
     replay.set_defaults(func=cmd_replay)

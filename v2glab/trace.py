@@ -20,8 +20,12 @@ from .v2gtp import HEADER_LENGTH, parse_header
 
 
 class Tracer:
-    def __init__(self, console: IO[str] | None = sys.stdout, log_path: str | None = None, show_xml: bool = True, messages: bool = True) -> None:
+    def __init__(self, console: IO[str] | None = sys.stdout, log_path: str | None = None, show_xml: bool = True, messages: bool = True,
+                 status: IO[str] | None = None) -> None:
         self.console = console
+        # Where a server says it is ready ("listening on TCP [::1]:54321"), even with --quiet:
+        # the CLI passes stderr, so a script or a test waits for this line, not for a time.
+        self.status = status
         self.show_xml = show_xml
         self.messages = messages  # False: notes only (the demo's EVCC, whose messages the SECC already shows)
         self._log: IO[str] | None = open(log_path, "a", encoding="utf-8") if log_path else None
@@ -113,6 +117,18 @@ class Tracer:
                 self._log.write(json.dumps({"time": dt.datetime.now(dt.timezone.utc).isoformat(), "role": role, "note": text}) + "\n")
                 self._log.flush()
 
+    def listening(self, role: str, kind: str, host: str, port: int) -> None:
+        """A listener is bound and accepting: one line with the real port (a server may bind port 0)."""
+        text = f"listening on {kind} [{host}]:{port}"
+        if self.status is None:
+            self.note(role, text)
+            return
+        with self._lock:
+            print(f"v2glab {role.lower()}: {text}", file=self.status, flush=True)
+            if self._log is not None:
+                self._log.write(json.dumps({"time": dt.datetime.now(dt.timezone.utc).isoformat(), "role": role, "note": text}) + "\n")
+                self._log.flush()
+
     def close(self) -> None:
         if self._log is not None:
             self._log.close()
@@ -129,4 +145,7 @@ class NullTracer(Tracer):
         pass
 
     def note(self, role: str, text: str) -> None:
+        pass
+
+    def listening(self, role: str, kind: str, host: str, port: int) -> None:
         pass

@@ -103,7 +103,8 @@ async def replay_secc(path: str, host: str, port: int, tracer: Tracer, ssl_conte
     result = ReplayResult([f.name for f in requests])
     connected: asyncio.Queue = asyncio.Queue()
     server = await asyncio.start_server(lambda r, w: connected.put_nowait((r, w)), host, port, ssl=ssl_context)
-    tracer.note("SECC", f"replaying the recorded SECC on [{host}]:{port}")
+    tracer.note("SECC", "replaying the recorded SECC")
+    tracer.listening("SECC", "TLS" if ssl_context else "TCP", host, server.sockets[0].getsockname()[1])
     try:
         reader, writer = await asyncio.wait_for(connected.get(), timeout)
         stream, pending = v2gtp.V2GTPReader(), []

@@ -153,13 +153,13 @@ class ScriptRunner:
         if self.interface and host == "::":
             host = f"{sdp.link_local_address(self.interface)}%{self.interface}"
         for attempt in range(50):
-            port = self.port or random.randint(*PORT_RANGE)
+            port = self.port if self.port is not None else random.randint(*PORT_RANGE)  # 0: the system picks
             try:
                 self._server = await asyncio.start_server(accepted, host, port, ssl=self.ssl_context)
-                self.port = port
+                self.port = self._server.sockets[0].getsockname()[1]
                 break
             except OSError:
-                if self.port or attempt == 49:
+                if self.port is not None or attempt == 49:
                     raise
         if self.sdp_port is not None:
             def answer(request: sdp.SDPRequest) -> sdp.SDPResponse:
@@ -167,7 +167,7 @@ class ScriptRunner:
                 return sdp.SDPResponse(address, self.port, sdp.SECURITY_TLS if self.ssl_context else sdp.SECURITY_NONE)
 
             self._sdp = await sdp.start_sdp_server(answer, self.interface, self.sdp_port, on_event=lambda s: self.tracer.note("SECC", s), capture=self.capture)
-        self.tracer.note("SECC", f"script SECC listening on [{host}]:{self.port}")
+        self.tracer.listening("SECC", "TLS" if self.ssl_context else "TCP", host, self.port)
 
     async def _accept(self, timeout: float) -> None:
         reader, writer = await asyncio.wait_for(self._connections.get(), timeout)

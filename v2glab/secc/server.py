@@ -55,21 +55,22 @@ class SeccServer:
         if self.interface and host in ("::", None):
             host = f"{sdp.link_local_address(self.interface)}%{self.interface}"
         for attempt in range(50):
-            port = self.port or random.randint(*PORT_RANGE)
+            # None: a random dynamic port [V2G2-169]; 0: any free port the system picks (tests)
+            port = self.port if self.port is not None else random.randint(*PORT_RANGE)
             try:
                 loop = asyncio.get_running_loop()
                 self._server = await loop.create_server(self._protocol, host, port, ssl=self.ssl_context,
                                                         family=socket.AF_INET6 if ":" in host else socket.AF_UNSPEC)
-                self.port = port
+                self.port = self._server.sockets[0].getsockname()[1]
                 break
             except OSError:
-                if self.port or attempt == 49:
+                if self.port is not None or attempt == 49:
                     raise
-        kind = "TLS" if self.ssl_context else "TCP"
-        self.tracer.note("SECC", f"listening on {kind} [{host}]:{self.port}")
         if self.sdp_port is not None:
             self._sdp = await sdp.start_sdp_server(self._sdp_answer, self.interface, self.sdp_port, on_event=lambda s: self.tracer.note("SECC", s), capture=self.capture)
             self.tracer.note("SECC", f"SDP on UDP port {self.sdp_port}" + (f", ff02::1 on {self.interface}" if self.interface else ""))
+        # last: once this line is out, TCP and SDP both answer
+        self.tracer.listening("SECC", "TLS" if self.ssl_context else "TCP", host, self.port)
 
     def _sdp_answer(self, request: sdp.SDPRequest) -> sdp.SDPResponse | None:
         if request.transport != sdp.TRANSPORT_TCP:
