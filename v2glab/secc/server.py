@@ -13,7 +13,8 @@ from ..protocols.events import Close
 from ..trace import Tracer
 from ..transport import sdp
 from ..transport.connection import CoreProtocol
-from .session import SeccSession, SessionStore
+from .session import SeccSession
+from .store import SessionStore
 
 # [V2G2-169] the SECC's TCP port is a dynamic port
 PORT_RANGE = (49152, 65535)
@@ -41,7 +42,7 @@ class SeccServer:
         self.sdp_port = sdp_port
         self.advertise = advertise
         self.capture = capture
-        self.store = SessionStore()
+        self.store = SessionStore.for_profile(profile)
         self.outcomes: list[Close] = []
         self.connections = 0
         self._server: asyncio.Server | None = None

@@ -28,6 +28,7 @@ from ..protocols.events import Event, Received, Send, StartTimer, StateChanged
 from ..protocols.messages import SUPPORTED_PROTOCOLS, failed_response, response_name, v2g_message
 from ..v2gtp import PayloadType, V2GTPHeader, V2GTPReader, frame
 from .charger import Charger
+from .store import SessionStore
 
 APP = "supportedAppProtocolReq"
 # Requests the SECC answers with FAILED because it does not offer them yet (Plug & Charge).
@@ -88,13 +89,6 @@ def negotiate(request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] |
     return {"ResponseCode": "Failed_NoNegotiation"}, None
 
 
-class SessionStore:
-    """Paused sessions of one SECC, shared by its connections, so an EV can rejoin [V2G2-463]."""
-
-    def __init__(self) -> None:
-        self.paused: dict[bytes, Charger] = {}
-
-
 class SeccSession(FramedCore):
     def __init__(
         self,
@@ -103,7 +97,7 @@ class SeccSession(FramedCore):
         new_session_id: Callable[[], bytes] = lambda: os.urandom(8),
     ) -> None:
         self.profile = profile
-        self.store = store or SessionStore()
+        self.store = store if store is not None else SessionStore.for_profile(profile)
         self.new_session_id = new_session_id
         self.reader = V2GTPReader(profile["transport"]["max_payload"])
         self.charger = Charger(profile)
@@ -168,8 +162,9 @@ class SeccSession(FramedCore):
 
     def _session_setup(self, requested: bytes) -> bool:
         """Rejoin a paused session, or start a new one [V2G2-756]."""
-        if self.profile["resume_paused_sessions"] and requested in self.store.paused:
-            self.charger = self.store.paused.pop(requested)
+        paused = self.store.resume(requested) if self.profile["resume_paused_sessions"] else None
+        if paused is not None:
+            self.charger = paused
             self.session_id = requested
             return True
         self.session_id = self.new_session_id()
@@ -183,7 +178,7 @@ class SeccSession(FramedCore):
             return events + self._close(f"{name} answered {code}", ok=False)
         if name == "SessionStopRes":
             if req.get("ChargingSession") == "Pause" and self.session_id is not None:
-                self.store.paused[self.session_id] = self.charger
+                self.store.pause(self.session_id, self.charger)
             return events + self._close(f"session {req.get('ChargingSession', 'Terminate').lower()}d by the EV", ok=True)
         if name == "PowerDeliveryRes":
             self.allowed = self._after_power_delivery(req["ChargeProgress"])
