@@ -122,3 +122,21 @@ def test_pki_init_writes_the_chain(tmp_path: Path) -> None:
     chain = (tmp_path / "pki" / "secc_chain.pem").read_text()
     assert chain.count("BEGIN CERTIFICATE") == 3
     assert (tmp_path / "pki" / "ev_trust" / "v2g_root.pem").exists()
+
+
+LONE_SURROGATE = "8000f3ab9371d34b9b79d189a98989c1d191d191818999d26b9b3a232b34058018020000040040"
+
+
+def test_decode_of_a_lone_surrogate_prints_it_escaped() -> None:
+    # the reproduction: a ProtocolNamespace ending in U+D800 gave a traceback and exit 1
+    result = run("exi", "decode", LONE_SURROGATE)
+    assert result.returncode == 0, result.stderr
+    assert "<ProtocolNamespace>urn:iso:15118:2:2013:MsgDef&#xD800;</ProtocolNamespace>" in result.stdout
+    assert len(result.stderr.splitlines()) == 1 and "character references" in result.stderr
+
+
+def test_encode_of_such_xml_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    xml = tmp_path / "sap.xml"
+    xml.write_text(run("exi", "decode", LONE_SURROGATE).stdout)
+    result = run("exi", "encode", str(xml))
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and "not well formed" in result.stderr

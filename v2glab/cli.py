@@ -14,6 +14,7 @@ import tempfile
 from . import __version__, exi
 from .errors import V2GError
 from . import v2gtp
+from .trace import printable
 
 SCHEMA_CHOICES = ["iso15118-2", "din70121", "app"]
 
@@ -87,7 +88,11 @@ def cmd_exi_encode(args: argparse.Namespace) -> int:
 def cmd_exi_decode(args: argparse.Namespace) -> int:
     data = _strip_v2gtp(_read_input(args.hex, args.file))
     schema = args.schema or exi.detect_schema(data)
-    print(exi.decode(data, schema).to_xml(), end="")
+    xml = exi.decode(data, schema).to_xml()
+    print(xml, end="")
+    if "&#x" in xml:
+        print("v2glab: warning: the message holds characters XML does not allow raw (controls or lone surrogates), "
+              "shown as character references", file=sys.stderr)
     return 0
 
 
@@ -176,7 +181,7 @@ def cmd_evcc(args: argparse.Namespace) -> int:
     finally:
         if capture is not None:
             capture.close()
-    print(f"v2glab evcc: {'session complete' if outcome.ok else 'session FAILED'}: {outcome.reason}", file=sys.stderr)
+    print(printable(f"v2glab evcc: {'session complete' if outcome.ok else 'session FAILED'}: {outcome.reason}"), file=sys.stderr)
     return 0 if outcome.ok else 1
 
 
@@ -430,14 +435,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A peer's string may hold a lone surrogate, which no UTF-8 console can take: whatever
+    # still reaches print() raw comes out as a backslash escape instead of a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except V2GError as exc:
-        print(f"v2glab: error: {exc}", file=sys.stderr)
+        print(printable(f"v2glab: error: {exc}"), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"v2glab: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(printable(f"v2glab: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

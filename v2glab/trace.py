@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 import threading
 import time
@@ -17,6 +18,18 @@ from typing import IO, Any
 from .exi import Message
 from .protocols.oracle import TimingOracle, Violation
 from .v2gtp import HEADER_LENGTH, parse_header
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for any console: controls (but tab and newline) and lone surrogates as Python escapes.
+
+    A peer's strings reach notes and reasons (a namespace it offered, a decoder's complaint);
+    a lone surrogate cannot be encoded at all, and controls could drive the terminal.
+    """
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class Tracer:
@@ -70,7 +83,7 @@ class Tracer:
             if message is not None and self.show_xml:
                 lines.extend("  " + line for line in message.to_xml().rstrip("\n").split("\n"))
             with self._lock:
-                print("\n".join(lines), file=self.console, flush=True)
+                print(printable("\n".join(lines)), file=self.console, flush=True)
         if self._log is not None:
             record: dict[str, Any] = {
                 "time": dt.datetime.fromtimestamp(now, dt.timezone.utc).isoformat(),
@@ -111,7 +124,7 @@ class Tracer:
         if self.console is not None:
             stamp = dt.datetime.now().strftime("%H:%M:%S.%f")[:-3]
             with self._lock:
-                print(f"[{stamp}] {role}: {text}", file=self.console, flush=True)
+                print(printable(f"[{stamp}] {role}: {text}"), file=self.console, flush=True)
         if self._log is not None:
             with self._lock:
                 self._log.write(json.dumps({"time": dt.datetime.now(dt.timezone.utc).isoformat(), "role": role, "note": text}) + "\n")
@@ -124,7 +137,7 @@ class Tracer:
             self.note(role, text)
             return
         with self._lock:
-            print(f"v2glab {role.lower()}: {text}", file=self.status, flush=True)
+            print(printable(f"v2glab {role.lower()}: {text}"), file=self.status, flush=True)
             if self._log is not None:
                 self._log.write(json.dumps({"time": dt.datetime.now(dt.timezone.utc).isoformat(), "role": role, "note": text}) + "\n")
                 self._log.flush()

@@ -15,7 +15,7 @@ from v2glab.evcc.client import run_evcc
 from v2glab.profiles import load_profile
 from v2glab.protocols.messages import v2g_message
 from v2glab.trace import NullTracer
-from v2glab.v2gtp import frame
+from v2glab.v2gtp import V2GTPReader, frame
 
 from ..conftest import start_server
 
@@ -89,3 +89,38 @@ def test_huge_non_ascii_strings_do_not_starve_concurrent_dc_sessions() -> None:
     finally:
         secc.kill()
         secc.communicate(timeout=10)
+
+
+async def one_exchange(port: int, data: bytes) -> tuple[list[exi.Message], bool]:
+    """Send one frame; the decoded answers and whether the SECC then closed the connection."""
+    reader, writer = await asyncio.open_connection("::1", port)
+    writer.write(data)
+    stream, answers = V2GTPReader(), []
+    try:
+        while chunk := await asyncio.wait_for(reader.read(65536), 5):
+            answers += [exi.decode(payload, exi.detect_schema(payload)) for _header, payload in stream.feed(chunk)]
+        return answers, True
+    except asyncio.TimeoutError:
+        return answers, False
+    finally:
+        writer.close()
+
+
+def a_session_completes(port: int, mode: str = "ac") -> None:
+    outcome = asyncio.run(run_evcc(load_profile("evcc", mode), "::1", port, tracer=NullTracer()))
+    assert outcome.ok, outcome.reason
+
+
+def test_a_lone_surrogate_is_traced_escaped_and_the_secc_keeps_serving() -> None:
+    # the issue: "Fatal error: protocol.data_received() call failed" and the connection dropped
+    secc, port = start_server([sys.executable, "-m", "v2glab.cli", "secc", "--host", "::1", "--no-sdp"])
+    try:
+        answers, closed = asyncio.run(one_exchange(port, app_request("urn:iso:15118:2:2013:MsgDef\ud800")))
+        assert [m.content["ResponseCode"] for m in answers] == ["Failed_NoNegotiation"] and closed
+        a_session_completes(port)
+    finally:
+        secc.kill()
+    out, err = secc.communicate(timeout=10)
+    assert "<ProtocolNamespace>urn:iso:15118:2:2013:MsgDef&#xD800;</ProtocolNamespace>" in out
+    assert "no supported protocol offered (urn:iso:15118:2:2013:MsgDef\\ud800)" in out
+    assert "Traceback" not in err and "Fatal error" not in err

@@ -15,6 +15,7 @@ and base64Binary).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..errors import EXIDecodeError, EXIEncodeError, ValidationError
@@ -22,6 +23,10 @@ from .bits import MAX_UINT_OCTETS, BitReader, BitWriter, reader
 from .grammar import TEXT, ComplexType, Grammar, SimpleType, grammar
 
 EXI_HEADER = 0x80  # distinguishing bits 10, no options, version 1 [V2G2-099]
+
+# Characters outside XML 1.0's Char production: no xs:string value holds them (C0 controls
+# but tab, LF and CR; lone surrogates; U+FFFE, U+FFFF). EXI can carry them; validation refuses them.
+NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 # --------------------------------------------------------------------------- encode
@@ -70,6 +75,9 @@ def _encode_value(w: BitWriter, st: SimpleType, value: Any, validate: bool) -> N
             raise EXIEncodeError(f"expected a string, got {type(value).__name__} {value!r}")
         if validate:
             _check_length(st, len(value), "characters")
+            bad = NOT_XML_CHAR.search(value)
+            if bad:
+                raise ValidationError("", "Char", f"character U+{ord(bad.group()):04X} at {bad.start()} is not allowed in an XML string")
         w.uint(len(value) + 2)  # +2: a string-table miss [V2G2-099: no string table]
         if value.isascii():
             w.octets(value.encode("ascii"))  # an ASCII code point is a one-octet unsigned integer

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+import traceback
+from pathlib import Path
 from typing import Callable, Protocol
 
 from ..capture.pcap import PcapWriter, endpoint
@@ -45,13 +47,13 @@ class CoreProtocol(asyncio.Protocol):
         if self.capture is not None:
             local, remote = endpoint(transport.get_extra_info("sockname")), endpoint(peer)
             self.capture.tcp_open(self.name, *((local, remote) if self.we_are_client else (remote, local)))
-        self._perform(self.core.start())
+        self._guarded(self.core.start)
 
     def data_received(self, data: bytes) -> None:
         arrived = (time.time(), time.monotonic())
         if self.capture is not None:
             self.capture.tcp_data(self.name, not self.we_are_client, data, arrived[0])
-        self._perform(self.core.receive_data(data), arrived)
+        self._guarded(lambda: self.core.receive_data(data), arrived)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.timer is not None:
@@ -66,7 +68,24 @@ class CoreProtocol(asyncio.Protocol):
 
     def _timeout(self) -> None:
         self.timer = None
-        self._perform(self.core.timeout())
+        self._guarded(self.core.timeout)
+
+    def _guarded(self, step: Callable[[], list[Event]], arrived: tuple[float, float] | None = None) -> None:
+        """Run one input through the core and act on its events. An exception here is a bug (in an
+        engine, a profile value, the tracer); asyncio would log it and leave the connection half
+        dead. Instead: one line that names it and where it came from, then this connection closes;
+        the server keeps serving the others."""
+        try:
+            self._perform(step(), arrived)
+        except Exception as exc:  # noqa: BLE001 - the last guard of a connection
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            reason = f"internal error: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
+            self.outcome = Close(reason, ok=False)
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+            if self.transport is not None:
+                self.transport.abort()  # connection_lost reports the reason
 
     def _perform(self, events: list[Event], arrived: tuple[float, float] | None = None) -> None:
         for event in events:
