@@ -140,3 +140,17 @@ def test_encode_of_such_xml_is_one_line_and_exit_2(tmp_path: Path) -> None:
     xml.write_text(run("exi", "decode", LONE_SURROGATE).stdout)
     result = run("exi", "encode", str(xml))
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and "not well formed" in result.stderr
+
+
+def test_profile_values_out_of_range_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    # the issue: max_current = 1e300 made the SECC say "listening", then drop every connection
+    for text, key in [("[secc.dc]\nmax_current = 1e300\n", "secc.dc.max_current"), ("[secc.transport]\nmax_payload = -1\n", "secc.transport.max_payload")]:
+        path = tmp_path / "bad.toml"
+        path.write_text(text)
+        result = run("secc", "--profile", str(path), "--host", "::1", "--port", "0", "--no-sdp")
+        assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and f"'{key}'" in result.stderr, result.stderr
+        assert "listening" not in result.stdout + result.stderr
+    latin1 = tmp_path / "latin1.toml"
+    latin1.write_bytes("[evcc]\nevcc_id = 'é'\n".encode("latin-1"))
+    result = run("evcc", "--profile", str(latin1), "--host", "::1", "--port", "1")
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and "not UTF-8" in result.stderr, result.stderr

@@ -124,3 +124,33 @@ def test_a_lone_surrogate_is_traced_escaped_and_the_secc_keeps_serving() -> None
     assert "<ProtocolNamespace>urn:iso:15118:2:2013:MsgDef&#xD800;</ProtocolNamespace>" in out
     assert "no supported protocol offered (urn:iso:15118:2:2013:MsgDef\\ud800)" in out
     assert "Traceback" not in err and "Fatal error" not in err
+
+
+def test_an_exception_inside_a_connection_is_one_line_and_the_secc_keeps_serving() -> None:
+    """A value the profile check would refuse, forced in behind it: each connection fails with a
+    line naming the error, instead of asyncio swallowing it while the SECC says "listening"."""
+    import io
+
+    from v2glab.secc.server import SeccServer
+    from v2glab.trace import Tracer
+
+    async def main() -> None:
+        console = io.StringIO()
+        broken = load_profile("secc", "dc")
+        broken["dc"]["max_current"] = 1e300  # no PhysicalValue holds it: the charger cannot be built
+        server = SeccServer(broken, host="::1", port=0, tracer=Tracer(console=console), sdp_port=None)
+        await server.start()
+        try:
+            for _ in range(2):
+                outcome = await run_evcc(load_profile("evcc", "dc"), "::1", server.port, tracer=NullTracer())
+                assert not outcome.ok
+                await asyncio.wait_for(server.session_done.wait(), 5)
+                server.session_done.clear()
+        finally:
+            await server.close()
+        reasons = [o.reason for o in server.outcomes]
+        assert len(reasons) == 2 and all(r.startswith("internal error: ValueError: 1e+300 A does not fit a PhysicalValue (at physical.py:") for r in reasons)
+        failed = [line for line in console.getvalue().splitlines() if "FAILED: internal error" in line]
+        assert len(failed) == 2
+
+    asyncio.run(main())

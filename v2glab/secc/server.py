@@ -84,7 +84,11 @@ class SeccServer:
 
     def _protocol(self) -> CoreProtocol:
         self.connections += 1
-        return CoreProtocol(SeccSession(self.profile, self.store), self.tracer, "SECC", f"conn{self.connections}", self.capture, self._done)
+        try:
+            core: Any = SeccSession(self.profile, self.store)
+        except Exception as exc:  # noqa: BLE001 - asyncio would only log it and drop the connection
+            core = _Unstartable(exc)
+        return CoreProtocol(core, self.tracer, "SECC", f"conn{self.connections}", self.capture, self._done)
 
     def _done(self, outcome: Close) -> None:
         self.outcomes.append(outcome)
@@ -100,3 +104,20 @@ class SeccServer:
     async def serve_forever(self) -> None:
         assert self._server is not None
         await self._server.serve_forever()
+
+
+class _Unstartable:
+    """A session core that could not be built: its start raises the error, so the connection's
+    guard reports it in one line and closes that connection, as for any other exception."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def start(self) -> list:
+        raise self.error
+
+    def receive_data(self, data: bytes) -> list:
+        return []
+
+    def timeout(self) -> list:
+        return []
