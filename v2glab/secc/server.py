@@ -12,7 +12,7 @@ from ..exi import grammar
 from ..protocols.events import Close
 from ..trace import Tracer
 from ..transport import sdp
-from ..transport.connection import CoreProtocol
+from ..transport.connection import CoreProtocol, HandshakeLimit, TLSAcceptor
 from .session import SeccSession
 from .store import SessionStore
 
@@ -43,6 +43,7 @@ class SeccServer:
         self.advertise = advertise
         self.capture = capture
         self.store = SessionStore.for_profile(profile)
+        self.handshakes = HandshakeLimit(profile["transport"]["max_handshakes"])
         self.outcomes: list[Close] = []
         self.connections = 0
         self._server: asyncio.Server | None = None
@@ -60,7 +61,8 @@ class SeccServer:
             port = self.port if self.port is not None else random.randint(*PORT_RANGE)
             try:
                 loop = asyncio.get_running_loop()
-                self._server = await loop.create_server(self._protocol, host, port, ssl=self.ssl_context,
+                # TLS is not asyncio's server TLS but TLSAcceptor: bounded and timed from the accept
+                self._server = await loop.create_server(self._protocol if self.ssl_context is None else self._tls_protocol, host, port,
                                                         family=socket.AF_INET6 if ":" in host else socket.AF_UNSPEC)
                 self.port = self._server.sockets[0].getsockname()[1]
                 break
@@ -88,7 +90,14 @@ class SeccServer:
             core: Any = SeccSession(self.profile, self.store)
         except Exception as exc:  # noqa: BLE001 - asyncio would only log it and drop the connection
             core = _Unstartable(exc)
-        return CoreProtocol(core, self.tracer, "SECC", f"conn{self.connections}", self.capture, self._done)
+        return CoreProtocol(core, self.tracer, "SECC", f"conn{self.connections}", self.capture, self._done,
+                            accepted_at=asyncio.get_running_loop().time())
+
+    def _tls_protocol(self) -> TLSAcceptor:
+        # The session's communication-setup timer starts here, at the TCP accept [V2G2-723]:
+        # the handshake gets what is left of it, and so does the session after it.
+        return TLSAcceptor(self._protocol(), self.ssl_context, self.handshakes, self.profile["timers"]["communication_setup_timeout"],
+                           lambda text: self.tracer.note("SECC", text))
 
     def _done(self, outcome: Close) -> None:
         self.outcomes.append(outcome)

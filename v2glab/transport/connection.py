@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 import traceback
 from pathlib import Path
@@ -26,8 +27,12 @@ class CoreProtocol(asyncio.Protocol):
     which keeps the per-message cost low when one SECC serves hundreds of EVs.
     """
 
-    def __init__(self, core: SessionCore, tracer: Tracer, role: str, name: str, capture: PcapWriter | None, on_done: Callable[[Close], None]) -> None:
+    def __init__(self, core: SessionCore, tracer: Tracer, role: str, name: str, capture: PcapWriter | None, on_done: Callable[[Close], None],
+                 accepted_at: float | None = None) -> None:
         self.core = core
+        # Loop time of the TCP accept (server side): the timers the core starts at connection_made
+        # count from there, so a TLS handshake spends the same budget [V2G2-723].
+        self.accepted_at = accepted_at
         self.tracer = tracer
         self.role = role
         self.name = name
@@ -47,7 +52,14 @@ class CoreProtocol(asyncio.Protocol):
         if self.capture is not None:
             local, remote = endpoint(transport.get_extra_info("sockname")), endpoint(peer)
             self.capture.tcp_open(self.name, *((local, remote) if self.we_are_client else (remote, local)))
-        self._guarded(self.core.start)
+        self._guarded(self._start)
+
+    def _start(self) -> list[Event]:
+        events = self.core.start()
+        if self.accepted_at is None:
+            return events
+        spent = asyncio.get_running_loop().time() - self.accepted_at
+        return [StartTimer(max(0.0, e.seconds - spent), e.name) if isinstance(e, StartTimer) else e for e in events]
 
     def data_received(self, data: bytes) -> None:
         arrived = (time.time(), time.monotonic())
@@ -107,3 +119,61 @@ class CoreProtocol(asyncio.Protocol):
             elif isinstance(event, Close):
                 self.outcome = event
                 self.transport.close()  # sends what is buffered first
+
+
+class TLSAcceptor(asyncio.Protocol):
+    """Server side of TLS for one accepted TCP connection: bounded, and timed from the accept.
+
+    asyncio's own server TLS gives every connection its TLS state and a 256 KiB read buffer
+    before the handshake, and holds them 60 s when the peer never finishes it: a flood of such
+    connections grows the process by hundreds of MiB. Here the handshake starts from a plain
+    TCP connection, at most ``limit.maximum`` at a time (one more is closed at once), and must
+    finish within ``handshake_timeout`` seconds of the accept; then ``app`` takes over.
+    """
+
+    def __init__(self, app: CoreProtocol, context: ssl.SSLContext, limit: HandshakeLimit, handshake_timeout: float, on_refused: Callable[[str], None]) -> None:
+        self.app = app
+        self.context = context
+        self.limit = limit
+        self.handshake_timeout = handshake_timeout
+        self.on_refused = on_refused
+        self.task: asyncio.Task | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        peer = transport.get_extra_info("peername")
+        if self.limit.active >= self.limit.maximum:
+            self.limit.refused += 1
+            transport.abort()
+            self.on_refused(f"{self.limit.maximum} TLS handshakes already running: closed {peer[0] if peer else '?'} at accept")
+            return
+        transport.pause_reading()  # the ClientHello is for the TLS layer start_tls puts in between
+        self.limit.active += 1
+        self.task = asyncio.get_running_loop().create_task(self._handshake(transport))
+
+    async def _handshake(self, transport: asyncio.BaseTransport) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            tls = await loop.start_tls(transport, self.app, self.context, server_side=True,  # type: ignore[arg-type]
+                                       ssl_handshake_timeout=max(0.001, self.handshake_timeout - (loop.time() - (self.app.accepted_at or loop.time()))))
+        except (OSError, ssl.SSLError, asyncio.TimeoutError, ConnectionError) as exc:
+            transport.abort()
+            self.on_refused(f"TLS handshake with {transport.get_extra_info('peername') or '?'} failed: {exc.__class__.__name__} {exc}".rstrip())
+            return
+        finally:
+            self.limit.active -= 1
+        self.app.connection_made(tls)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        pass  # before the handshake: nothing of the session exists yet
+
+    def data_received(self, data: bytes) -> None:
+        pass  # reading is paused until start_tls takes the transport over
+
+
+class HandshakeLimit:
+    """TLS handshakes of one server: how many run now, the most allowed, how many were refused."""
+
+    def __init__(self, maximum: int) -> None:
+        self.maximum = maximum
+        self.active = 0
+        self.refused = 0
