@@ -56,6 +56,10 @@ class Tracer:
         if not self.messages or (self.console is None and self._log is None and not self.keep_records):
             return
         previous = self._last.get(connection)
+        # Frames that came in one TCP segment share its arrival time, which precedes the answers
+        # traced between them: the time since the previous entry is then 0, never negative.
+        if previous is not None and mono < previous:
+            mono = previous
         self._last[connection] = mono
         delta_ms = None if previous is None else (mono - previous) * 1000
         header = None

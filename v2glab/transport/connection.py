@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from asyncio import sslproto
 import time
 import traceback
 from pathlib import Path
@@ -151,10 +152,17 @@ class TLSAcceptor(asyncio.Protocol):
         self.task = asyncio.get_running_loop().create_task(self._handshake(transport))
 
     async def _handshake(self, transport: asyncio.BaseTransport) -> None:
+        # What loop.start_tls does, with _AlertingSSLProtocol in place of asyncio's SSLProtocol.
         loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
+        left = max(0.001, self.handshake_timeout - (loop.time() - (self.app.accepted_at or loop.time())))
+        layer = _AlertingSSLProtocol(loop, self.app, self.context, waiter, server_side=True, ssl_handshake_timeout=left, call_connection_made=False)
+        transport.set_protocol(layer)
+        loop.call_soon(layer.connection_made, transport)
+        loop.call_soon(transport.resume_reading)  # type: ignore[attr-defined]
         try:
-            tls = await loop.start_tls(transport, self.app, self.context, server_side=True,  # type: ignore[arg-type]
-                                       ssl_handshake_timeout=max(0.001, self.handshake_timeout - (loop.time() - (self.app.accepted_at or loop.time()))))
+            await waiter
+            tls = layer._get_app_transport()
         except (OSError, ssl.SSLError, asyncio.TimeoutError, ConnectionError) as exc:
             transport.abort()
             self.on_refused(f"TLS handshake with {transport.get_extra_info('peername') or '?'} failed: {exc.__class__.__name__} {exc}".rstrip())
@@ -168,6 +176,22 @@ class TLSAcceptor(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         pass  # reading is paused until start_tls takes the transport over
+
+
+class _AlertingSSLProtocol(sslproto.SSLProtocol):
+    """asyncio's TLS layer, except that a failed handshake sends its alert before the close.
+
+    asyncio drops the alert OpenSSL wrote (protocol_version for TLS 1.1, handshake_failure for a
+    cipher outside [V2G2-614]) and closes the TCP connection bare, so the peer cannot tell why.
+    """
+
+    def _on_handshake_complete(self, handshake_exc: BaseException | None) -> None:
+        if handshake_exc is not None:
+            try:
+                self._process_outgoing()  # the alert record; a socket transport sends it at once
+            except Exception:  # noqa: BLE001 - the close below happens anyway
+                pass
+        super()._on_handshake_complete(handshake_exc)
 
 
 class HandshakeLimit:
