@@ -246,3 +246,32 @@ def test_the_communication_setup_timer_starts_at_the_tcp_accept(tmp_path: Path) 
 
     closed_after = asyncio.run(main())
     assert 1.9 < closed_after < 3.0, f"closed {closed_after:.2f} s after the accept"
+
+
+def test_mutated_requests_in_live_ac_and_dc_sessions(tmp_path: Path) -> None:
+    """benchmarks/fuzz_secc.py, smaller: mutated requests with the session's own SessionID at every
+    step of AC and DC sessions. The SECC answers or closes each, stays up, its RSS stays put, and
+    a normal AC and DC session completes afterwards."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fuzz_secc", Path(__file__).resolve().parents[2] / "benchmarks" / "fuzz_secc.py")
+    fuzz_secc = importlib.util.module_from_spec(spec)
+    sys.modules["fuzz_secc"] = fuzz_secc  # its dataclass looks itself up there
+    spec.loader.exec_module(fuzz_secc)
+    profile = tmp_path / "both.toml"
+    profile.write_text(fuzz_secc.BOTH)
+    secc, port = secc_process("--profile", str(profile))
+    try:
+        assert asyncio.run(fuzz_secc.normal_sessions(port)) == []
+        start = rss_mib(secc.pid)
+        tally, _peak = asyncio.run(fuzz_secc.fuzz(port, 300, 8, seed=12))
+        end = rss_mib(secc.pid)
+        assert asyncio.run(fuzz_secc.normal_sessions(port)) == []
+        assert secc.poll() is None
+    finally:
+        secc.kill()
+    _out, err = secc.communicate(timeout=10)
+    assert tally.frames >= 300 and len(tally.steps) >= 8  # handshake, setup, ..., the AC and DC loops
+    assert set(tally.outcomes) <= {"closed without an answer", "answered, then closed", "answered, session goes on"}, tally.outcomes
+    assert end - start < 10, f"RSS {start:.1f} -> {end:.1f} MiB"
+    assert "Traceback" not in err
