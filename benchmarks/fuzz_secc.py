@@ -34,7 +34,7 @@ from v2glab.protocols.events import Close, Send, StartTimer
 from v2glab.trace import NullTracer
 from v2glab.v2gtp import HEADER_LENGTH, frame
 
-STEPS = {"ac": 12, "dc": 17}  # requests in a whole session with charge_loops = 3 (an upper bound is enough)
+STEPS = {"ac": 14, "dc": 24}  # requests in a whole session with charge_loops = 3, or a few more (then nothing is fuzzed)
 
 
 def rss_mib(pid: int) -> float:
