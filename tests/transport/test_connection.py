@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import socket
 import ssl
 import warnings
@@ -13,7 +14,7 @@ import pytest
 from v2glab.pki import init_pki
 from v2glab.profiles import load_profile
 from v2glab.secc.server import SeccServer
-from v2glab.trace import NullTracer
+from v2glab.trace import NullTracer, Tracer
 from v2glab.transport.tls import secc_context
 
 
@@ -55,3 +56,35 @@ def test_a_rejected_version_or_cipher_gets_a_tls_alert(tmp_path: Path, version: 
     refused, accepted = asyncio.run(main())
     assert alert in refused  # before: "EOF occurred in violation of protocol", no alert
     assert accepted == "ok"
+
+
+def test_peers_that_leave_during_the_handshake_free_their_slot(tmp_path: Path) -> None:
+    init_pki(tmp_path)
+    profile = load_profile("secc", "ac")
+    profile["transport"]["max_handshakes"] = 4
+
+    console = io.StringIO()
+
+    async def main() -> None:
+        server = SeccServer(profile, host="::1", port=0, ssl_context=secc_context(tmp_path), tracer=Tracer(console=console), sdp_port=None)
+        await server.start()
+        try:
+            for _ in range(12):  # three times the limit: each leaves after half a ClientHello
+                _reader, writer = await asyncio.open_connection("::1", server.port)
+                writer.write(bytes.fromhex("1603010200010001fc0303"))
+                await writer.drain()
+                writer.close()
+                await writer.wait_closed()
+            for _ in range(100):
+                if server.handshakes.active == 0:
+                    break
+                await asyncio.sleep(0.01)
+            assert server.handshakes.active == 0
+            assert ": connected" not in console.getvalue()  # no session was started on a dead connection
+            assert console.getvalue().count("failed: ConnectionResetError") + console.getvalue().count("already running") == 12
+            assert await asyncio.to_thread(handshake, server.port, ssl.TLSVersion.TLSv1_2, "ECDHE-ECDSA-AES128-SHA256") == "ok"
+            assert server.outcomes == [] or all("internal error" not in o.reason for o in server.outcomes)
+        finally:
+            await server.close()
+
+    asyncio.run(main())

@@ -160,12 +160,15 @@ class TLSAcceptor(asyncio.Protocol):
         transport.set_protocol(layer)
         loop.call_soon(layer.connection_made, transport)
         loop.call_soon(transport.resume_reading)  # type: ignore[attr-defined]
+        peer = transport.get_extra_info("peername") or "?"
         try:
             await waiter
+            if transport.is_closing():  # the peer closed during the handshake: the waiter says nothing
+                raise ConnectionResetError("closed by the peer")
             tls = layer._get_app_transport()
         except (OSError, ssl.SSLError, asyncio.TimeoutError, ConnectionError) as exc:
             transport.abort()
-            self.on_refused(f"TLS handshake with {transport.get_extra_info('peername') or '?'} failed: {exc.__class__.__name__} {exc}".rstrip())
+            self.on_refused(f"TLS handshake with {peer} failed: {exc.__class__.__name__} {exc}".rstrip())
             return
         finally:
             self.limit.active -= 1
