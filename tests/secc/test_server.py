@@ -32,13 +32,13 @@ def app_request(namespace: str) -> bytes:
 SAP = app_request("urn:iso:15118:2:2013:MsgDef")
 
 
-def signed_setup(key_name: str) -> bytes:
-    """SessionSetupReq whose header Signature carries a KeyName (xs:string without maxLength)."""
+def signed_setup(key_name: str, names: int = 1) -> bytes:
+    """SessionSetupReq whose header Signature carries ``names`` KeyNames (xs:string without maxLength)."""
     message = v2g_message(bytes(8), "SessionSetupReq", {"EVCCID": bytes(6)})
     message.content["Header"]["Signature"] = {
         "SignedInfo": {"CanonicalizationMethod": {"@Algorithm": "c"}, "SignatureMethod": {"@Algorithm": "s"},
                        "Reference": [{"DigestMethod": {"@Algorithm": "d"}, "DigestValue": b"1"}]},
-        "SignatureValue": b"1", "KeyInfo": {"KeyName": [key_name]}}
+        "SignatureValue": b"1", "KeyInfo": {"KeyName": [key_name] * names}}
     return frame(exi.encode(message, validate=False))
 
 
@@ -61,17 +61,22 @@ async def hammer(port: int, frames: list[bytes], stop: asyncio.Event) -> int:
 
 
 def test_huge_non_ascii_strings_do_not_starve_concurrent_dc_sessions() -> None:
-    """4 connections loop 60 KB frames of non-ASCII text; 5 DC sessions at the same time must all pass
-    their 250 ms CurrentDemand timeouts (V2G_EVCC_Msg_Timeout). The namespace breaks its
-    maxLength (refused at the length field); the KeyName has no maxLength (decoded, linearly)."""
+    """4 connections loop frames of non-ASCII text; 5 DC sessions at the same time must all pass
+    their 250 ms CurrentDemand timeouts (V2G_EVCC_Msg_Timeout). The issue's 60 KB namespace is over
+    max_payload now, and over its maxLength 100 anyway; the KeyName (no maxLength) and a run of
+    tiny elements fill max_payload and are decoded, linearly, within the budget of one message."""
     secc, port = secc_process("--profile", "dc")
-    namespace_attack = [app_request("\u00e9" * 30000)]
-    key_name_attack = [SAP, signed_setup("\u4e2d" * 21000)]
-    assert len(namespace_attack[0]) > 60000 and 60000 < len(key_name_attack[1]) < 65536
+    limit = load_profile("secc", "dc")["transport"]["max_payload"]
+    attacks = [
+        [app_request("\u00e9" * 30000)],
+        [SAP, signed_setup("\u4e2d" * (limit // 3 - 100))],
+        [SAP, signed_setup("", names=limit * 4 // 7 - 60)],  # about 1.75 bytes each
+    ]
+    assert len(attacks[0][0]) > 60000 and all(limit - 400 < len(a[1]) - 8 <= limit for a in attacks[1:])
 
     async def main() -> None:
         stop = asyncio.Event()
-        attackers = [asyncio.create_task(hammer(port, namespace_attack if i % 2 else key_name_attack, stop)) for i in range(4)]
+        attackers = [asyncio.create_task(hammer(port, attacks[i % 3], stop)) for i in range(4)]
         await asyncio.sleep(0)  # the attackers connect first
         try:
             profile = load_profile("evcc", "dc")
