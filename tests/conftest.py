@@ -58,3 +58,24 @@ def start_server(args: list[str], wait: float = 30.0, any_port: bool = True, **p
         proc.kill()
         raise AssertionError(f"{' '.join(args)} did not report a listening port: {''.join(seen)[-2000:]}")
     return proc, found[0]
+
+
+def app_offer(namespace: str) -> bytes:
+    """supportedAppProtocolReq (EXI) offering ``namespace``, encoded without facet checks."""
+    from v2glab import exi
+
+    return exi.encode(exi.Message("app", "supportedAppProtocolReq", {"AppProtocol": [
+        {"ProtocolNamespace": namespace, "VersionNumberMajor": 2, "VersionNumberMinor": 0, "SchemaID": 1, "Priority": 1}]}), validate=False)
+
+
+def signed_setup(key_name: str, names: int = 1) -> bytes:
+    """SessionSetupReq (EXI) whose header Signature carries ``names`` KeyNames: xs:string, no maxLength."""
+    from v2glab import exi
+    from v2glab.protocols.messages import v2g_message
+
+    message = v2g_message(bytes(8), "SessionSetupReq", {"EVCCID": bytes(6)})
+    message.content["Header"]["Signature"] = {
+        "SignedInfo": {"CanonicalizationMethod": {"@Algorithm": "c"}, "SignatureMethod": {"@Algorithm": "s"},
+                       "Reference": [{"DigestMethod": {"@Algorithm": "d"}, "DigestValue": b"1"}]},
+        "SignatureValue": b"1", "KeyInfo": {"KeyName": [key_name] * names}}
+    return exi.encode(message, validate=False)

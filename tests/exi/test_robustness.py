@@ -12,9 +12,8 @@ from v2glab.errors import EXIDecodeError
 from v2glab.exi.bits import BitReader, BitWriter, SmallBitReader
 from v2glab.exi.codec import _decode_chars
 from v2glab.exi.fuzz import MUTATORS, corpus
-from v2glab.protocols.messages import v2g_message
 
-from ..conftest import VECTORS
+from ..conftest import VECTORS, app_offer, signed_setup
 
 SEEDS = [bytes.fromhex(v["exi_hex"]) for v in VECTORS]
 SEED = bytes.fromhex(VECTORS[0]["exi_hex"])  # the vendor's ChargingStatusRes
@@ -99,21 +98,6 @@ def test_decode_errors_are_v2g_errors() -> None:
     assert issubclass(EXIDecodeError, V2GError)
 
 
-def _app_request(namespace: str) -> bytes:
-    return exi.encode(exi.Message("app", "supportedAppProtocolReq", {"AppProtocol": [
-        {"ProtocolNamespace": namespace, "VersionNumberMajor": 2, "VersionNumberMinor": 0, "SchemaID": 1, "Priority": 1}]}), validate=False)
-
-
-def _signed_setup(key_name: str) -> bytes:
-    """A SessionSetupReq whose header Signature carries a KeyName: xs:string, no maxLength in the schema."""
-    message = v2g_message(bytes(8), "SessionSetupReq", {"EVCCID": bytes(6)})
-    message.content["Header"]["Signature"] = {
-        "SignedInfo": {"CanonicalizationMethod": {"@Algorithm": "c"}, "SignatureMethod": {"@Algorithm": "s"},
-                       "Reference": [{"DigestMethod": {"@Algorithm": "d"}, "DigestValue": b"1"}]},
-        "SignatureValue": b"1", "KeyInfo": {"KeyName": [key_name]}}
-    return exi.encode(message, validate=False)
-
-
 def _best_decode_time(data: bytes, schema: str, runs: int = 5) -> float:
     """CPU time of this thread, best of ``runs``: other processes on a busy machine do not count."""
     best = float("inf")
@@ -129,13 +113,13 @@ def _best_decode_time(data: bytes, schema: str, runs: int = 5) -> float:
 
 def test_a_string_longer_than_its_max_length_is_refused_before_its_characters() -> None:
     # 60 KB of non-ASCII ProtocolNamespace (maxLength 100): refused at the length field
-    data = _app_request("\u00e9" * 30000)
+    data = app_offer("\u00e9" * 30000)
     assert len(data) > 60000
     with pytest.raises(EXIDecodeError) as info:
         exi.decode(data, "app")
     assert "exceeds the maxLength 100 of ns0:protocolNamespaceType" in info.value.reason
     assert info.value.bit_offset < 16  # the length field, not the end of 30,000 characters
-    assert exi.decode(_app_request("\u00e9" * 100), "app").content["AppProtocol"][0]["ProtocolNamespace"] == "\u00e9" * 100
+    assert exi.decode(app_offer("\u00e9" * 100), "app").content["AppProtocol"][0]["ProtocolNamespace"] == "\u00e9" * 100
 
 
 @pytest.mark.parametrize("text", ["\u00e9", "\u4e2d", "\U0001f50c", "a"])
@@ -147,7 +131,7 @@ def test_decoding_an_unbounded_string_is_linear_in_its_length(text: str) -> None
     leaves room for a noisy machine, quadratic is far above it.
     """
     octets = len(text.encode("utf-8"))  # about as many octets as EXI takes for the character
-    small, large = _signed_setup(text * (4000 // octets)), _signed_setup(text * (64000 // octets))
+    small, large = signed_setup(text * (4000 // octets)), signed_setup(text * (64000 // octets))
     assert exi.decode(large, "iso15118-2").content["Header"]["Signature"]["KeyInfo"]["KeyName"][0].startswith(text)
     ratio = _best_decode_time(large, "iso15118-2") / _best_decode_time(small, "iso15118-2")
     assert len(large) / len(small) > 14

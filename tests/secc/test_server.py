@@ -13,11 +13,14 @@ from pathlib import Path
 from v2glab import exi
 from v2glab.evcc.client import run_evcc
 from v2glab.profiles import load_profile
-from v2glab.protocols.messages import v2g_message
 from v2glab.trace import NullTracer
 from v2glab.v2gtp import V2GTPReader, frame
 
-from ..conftest import start_server
+from ..conftest import app_offer, signed_setup, start_server
+
+
+def setup_frame(key_name: str, names: int = 1) -> bytes:
+    return frame(signed_setup(key_name, names))
 
 
 def secc_process(*args: str) -> tuple[object, int]:
@@ -25,21 +28,10 @@ def secc_process(*args: str) -> tuple[object, int]:
 
 
 def app_request(namespace: str) -> bytes:
-    return frame(exi.encode(exi.Message("app", "supportedAppProtocolReq", {"AppProtocol": [
-        {"ProtocolNamespace": namespace, "VersionNumberMajor": 2, "VersionNumberMinor": 0, "SchemaID": 1, "Priority": 1}]}), validate=False))
+    return frame(app_offer(namespace))
 
 
 SAP = app_request("urn:iso:15118:2:2013:MsgDef")
-
-
-def signed_setup(key_name: str, names: int = 1) -> bytes:
-    """SessionSetupReq whose header Signature carries ``names`` KeyNames (xs:string without maxLength)."""
-    message = v2g_message(bytes(8), "SessionSetupReq", {"EVCCID": bytes(6)})
-    message.content["Header"]["Signature"] = {
-        "SignedInfo": {"CanonicalizationMethod": {"@Algorithm": "c"}, "SignatureMethod": {"@Algorithm": "s"},
-                       "Reference": [{"DigestMethod": {"@Algorithm": "d"}, "DigestValue": b"1"}]},
-        "SignatureValue": b"1", "KeyInfo": {"KeyName": [key_name] * names}}
-    return frame(exi.encode(message, validate=False))
 
 
 async def hammer(port: int, frames: list[bytes], stop: asyncio.Event) -> int:
@@ -69,8 +61,8 @@ def test_huge_non_ascii_strings_do_not_starve_concurrent_dc_sessions() -> None:
     limit = load_profile("secc", "dc")["transport"]["max_payload"]
     attacks = [
         [app_request("\u00e9" * 30000)],
-        [SAP, signed_setup("\u4e2d" * (limit // 3 - 100))],
-        [SAP, signed_setup("", names=limit * 4 // 7 - 60)],  # about 1.75 bytes each
+        [SAP, setup_frame("\u4e2d" * (limit // 3 - 100))],
+        [SAP, setup_frame("", names=limit * 4 // 7 - 60)],  # about 1.75 bytes each
     ]
     assert len(attacks[0][0]) > 60000 and all(limit - 400 < len(a[1]) - 8 <= limit for a in attacks[1:])
 
