@@ -15,6 +15,7 @@ from . import __version__, exi
 from .errors import V2GError
 from . import v2gtp
 from .slac import command as slac_command
+from .trace import printable
 
 SCHEMA_CHOICES = [s for s in exi.SCHEMAS if s != "xmldsig"]  # xmldsig only for signature fragments
 
@@ -88,7 +89,11 @@ def cmd_exi_encode(args: argparse.Namespace) -> int:
 def cmd_exi_decode(args: argparse.Namespace) -> int:
     data = _strip_v2gtp(_read_input(args.hex, args.file))
     schema = args.schema or exi.detect_schema(data)
-    print(exi.decode(data, schema).to_xml(), end="")
+    xml = exi.decode(data, schema).to_xml()
+    print(xml, end="")
+    if "&#x" in xml:
+        print("v2glab: warning: the message holds characters XML does not allow raw (controls or lone surrogates), "
+              "shown as character references", file=sys.stderr)
     return 0
 
 
@@ -113,7 +118,7 @@ def cmd_exi_demo(args: argparse.Namespace) -> int:
 def _tracer(args: argparse.Namespace):
     from .trace import Tracer
 
-    return Tracer(console=None if getattr(args, "quiet", False) else sys.stdout, log_path=getattr(args, "log", None))
+    return Tracer(console=None if getattr(args, "quiet", False) else sys.stdout, log_path=getattr(args, "log", None), status=sys.stderr)
 
 
 def _capture(args: argparse.Namespace):
@@ -180,7 +185,7 @@ def cmd_evcc(args: argparse.Namespace) -> int:
     finally:
         if capture is not None:
             capture.close()
-    print(f"v2glab evcc: {'session complete' if outcome.ok else 'session FAILED'}: {outcome.reason}", file=sys.stderr)
+    print(printable(f"v2glab evcc: {'session complete' if outcome.ok else 'session FAILED'}: {outcome.reason}"), file=sys.stderr)
     return 0 if outcome.ok else 1
 
 
@@ -419,7 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
     secc = sub.add_parser("secc", help="serve as a charging station (SECC)")
     _add_network(secc, "secc")
     secc.add_argument("--host", default="::", help="address to listen on (default ::)")
-    secc.add_argument("--port", type=int, help="TCP port (default: random in 49152-65535)")
+    secc.add_argument("--port", type=int, help="TCP port (default: random in 49152-65535; 0: any free port, printed on stderr)")
     secc.add_argument("--no-sdp", action="store_true", help="do not answer SDP")
     secc.add_argument("--sequence-timeout", type=float, help="seconds to wait for the next request (default 60)")
     secc.add_argument("--once", action="store_true", help="exit after the first session")
@@ -444,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_network(run, "run")
     run.add_argument("--dc", action="store_true", help="use the built-in DC profile (same as --profile dc)")
     run.add_argument("--host", help="SECC: address to listen on; EVCC: SECC address (else SDP)")
-    run.add_argument("--port", type=int, help="SECC: TCP port (default random 49152-65535); EVCC: SECC port")
+    run.add_argument("--port", type=int, help="SECC: TCP port (default random 49152-65535; 0: any free port, printed on stderr); EVCC: SECC port")
     run.add_argument("--no-sdp", action="store_true", help="SECC: do not answer SDP")
     run.add_argument("--sdp-target", default="ff02::1", help="EVCC: where SDP requests go")
     run.add_argument("--trust", help="EVCC trust store (default PKI/ev_trust)")
@@ -476,7 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--role", choices=["secc", "evcc"], required=True, help="the recorded side to play")
     _add_network(replay, "replay")
     replay.add_argument("--host", help="evcc: the live SECC (else SDP); secc: address to listen on")
-    replay.add_argument("--port", type=int, help="evcc: the live SECC's port; secc: port to listen on (default 61851)")
+    replay.add_argument("--port", type=int, help="evcc: the live SECC's port; secc: port to listen on (default 61851; 0: any free port, printed on stderr)")
     replay.add_argument("--sdp-target", default="ff02::1")
     replay.add_argument("--trust", help="EV trust store for --tls")
     replay.add_argument("--keylog", metavar="KEYS", help="NSS key log to decrypt a TLS capture")
@@ -509,14 +514,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A peer's string may hold a lone surrogate, which no UTF-8 console can take: whatever
+    # still reaches print() raw comes out as a backslash escape instead of a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except V2GError as exc:
-        print(f"v2glab: error: {exc}", file=sys.stderr)
+        print(printable(f"v2glab: error: {exc}"), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"v2glab: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(printable(f"v2glab: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

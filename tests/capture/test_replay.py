@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from v2glab.capture.show import read_capture
+
+from ..conftest import start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,14 +27,12 @@ def recorded_ac(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _against(live: list[str], replay: list[str]) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
-    port = str(random.randint(50000, 60000))
     first_is_replay = replay[replay.index("--role") + 1] == "secc"
-    server_args = (replay if first_is_replay else live) + ["--host", "::1", "--port", port]
-    client_args = (live if first_is_replay else replay) + ["--host", "::1", "--port", port]
-    server = subprocess.Popen(cli(*server_args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server_args = (replay if first_is_replay else live) + ["--host", "::1"]
+    client_args = (live if first_is_replay else replay) + ["--host", "::1"]
+    server, port = start_server(cli(*server_args))
     try:
-        time.sleep(1.0)
-        client = subprocess.run(cli(*client_args), capture_output=True, text=True, timeout=60)
+        client = subprocess.run(cli(*client_args, "--port", str(port)), capture_output=True, text=True, timeout=60)
         out, err = server.communicate(timeout=60)
     finally:
         server.kill()
@@ -65,12 +63,10 @@ def test_a_different_live_side_is_reported(recorded_ac: Path) -> None:
 
 def test_run_writes_a_capture_too(tmp_path: Path) -> None:
     pcap = tmp_path / "run.pcapng"
-    port = str(random.randint(50000, 60000))
-    secc = subprocess.Popen(cli("run", str(ROOT / "examples" / "secc_ac_session.lua"), "--role", "secc", "--host", "::1", "--port", port,
-                                "--no-sdp", "--quiet", "--pcap", str(pcap)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    secc, port = start_server(cli("run", str(ROOT / "examples" / "secc_ac_session.lua"), "--role", "secc", "--host", "::1",
+                                  "--no-sdp", "--quiet", "--pcap", str(pcap)))
     try:
-        time.sleep(1.0)
-        ev = subprocess.run(cli("evcc", "--host", "::1", "--port", port, "--quiet"), capture_output=True, text=True, timeout=60)
+        ev = subprocess.run(cli("evcc", "--host", "::1", "--port", str(port), "--quiet"), capture_output=True, text=True, timeout=60)
         secc.communicate(timeout=60)
     finally:
         secc.kill()

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import start_server
+
 ROOT = Path(__file__).resolve().parents[2]
 JOSEV_PYTHON = ROOT / ".venv-josev" / "bin" / "python"
 
@@ -79,17 +81,14 @@ def _josev_env(iface: str) -> dict[str, str]:
 @pytest.mark.parametrize("mode", ["ac", "dc"])
 def test_josev_evcc_completes_a_session_with_v2glab_secc(link: dict, mode: str, tmp_path: Path) -> None:
     log = tmp_path / "secc.jsonl"
-    secc = subprocess.Popen(
-        ["ip", "netns", "exec", link["secc_ns"], sys.executable, "-m", "v2glab.cli", "secc", "--interface", link["secc_if"],
-         "--profile", mode, "--once", "--quiet", "--log", str(log)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    # the SECC says when TCP and SDP answer (Josev's EVCC tries SDP only briefly); Josev wants a port in 49152-65535
+    secc, _port = start_server(["ip", "netns", "exec", link["secc_ns"], sys.executable, "-m", "v2glab.cli", "secc", "--interface", link["secc_if"],
+                                "--profile", mode, "--once", "--quiet", "--log", str(log)], any_port=False)
     config = tmp_path / "ev.json"
     services, transfer = ("AC", "AC_three_phase_core") if mode == "ac" else ("DC", "DC_extended")
     config.write_text(json.dumps({"supportedProtocols": ["ISO_15118_2"], "supportedEnergyServices": [services], "energyTransferMode": transfer,
                                   "isCertInstallNeeded": False, "useTls": False, "chargeLoopCycle": 3}))
     try:
-        time.sleep(1.0)  # let the SECC bind; Josev's EVCC tries SDP only briefly
         ev = subprocess.run(["ip", "netns", "exec", link["ev_ns"], str(JOSEV_PYTHON), "-m", "iso15118.evcc.main", str(config)],
                             env=_josev_env(link["ev_if"]), cwd=tmp_path, capture_output=True, text=True, timeout=120)
         assert secc.wait(timeout=30) == 0

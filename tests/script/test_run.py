@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from v2glab import exi
+
+from ..conftest import start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -24,11 +24,9 @@ def cli(*args: str) -> list[str]:
 
 def pair(secc_args: list[str], evcc_args: list[str], timeout: float = 60) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
     """Start the SECC side, then the EVCC side, on ::1; both finish on their own."""
-    port = str(random.randint(50000, 60000))
-    secc = subprocess.Popen(cli(*secc_args, "--host", "::1", "--port", port, "--no-sdp"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    secc, port = start_server(cli(*secc_args, "--host", "::1", "--no-sdp"))
     try:
-        time.sleep(1.0)
-        ev = subprocess.run(cli(*evcc_args, "--host", "::1", "--port", port), capture_output=True, text=True, timeout=timeout)
+        ev = subprocess.run(cli(*evcc_args, "--host", "::1", "--port", str(port)), capture_output=True, text=True, timeout=timeout)
         out, err = secc.communicate(timeout=timeout)
     finally:
         secc.kill()

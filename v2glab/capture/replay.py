@@ -137,6 +137,7 @@ async def replay_secc(path: str, host: str, port: int, tracer: Tracer, ssl_conte
     server = await asyncio.start_server(lambda r, w: connected.put_nowait((r, w)), host, port, ssl=ssl_context)
     bound = server.sockets[0].getsockname()[1]
     tracer.note("SECC", f"replaying the recorded SECC on [{host}]:{bound}")
+    tracer.listening("SECC", "TLS" if ssl_context else "TCP", host, bound)
     if ready is not None:
         ready.set_result(bound)
     try:
