@@ -76,7 +76,7 @@ def app_offer(namespace: str) -> bytes:
 def signed_setup(key_name: str, names: int = 1) -> bytes:
     """SessionSetupReq (EXI) whose header Signature carries ``names`` KeyNames: xs:string, no maxLength."""
     from v2glab import exi
-    from v2glab.protocols.messages import v2g_message
+    from tests.helpers import v2g_message
 
     message = v2g_message(bytes(8), "SessionSetupReq", {"EVCCID": bytes(6)})
     message.content["Header"]["Signature"] = {

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from v2glab import exi
 from v2glab.profiles import load_profile
-from v2glab.protocols.messages import ISO2_NAMESPACE, v2g_message
+from tests.helpers import ISO2_NAMESPACE, v2g_message
 from v2glab.secc.server import SeccServer
 from v2glab.trace import Tracer, printable
 from v2glab.v2gtp import frame

@@ -6,7 +6,7 @@ import asyncio
 import sys
 
 from v2glab import exi
-from v2glab.protocols.messages import v2g_message
+from tests.helpers import v2g_message
 from v2glab.v2gtp import V2GTPReader, frame
 
 SAP_RES = frame(exi.encode(exi.Message("app", "supportedAppProtocolRes", {"ResponseCode": "OK_SuccessfulNegotiation", "SchemaID": 1})))

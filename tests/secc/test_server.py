@@ -119,7 +119,7 @@ def test_a_lone_surrogate_is_traced_escaped_and_the_secc_keeps_serving() -> None
         secc.kill()
     out, err = secc.communicate(timeout=10)
     assert "<ProtocolNamespace>urn:iso:15118:2:2013:MsgDef&#xD800;</ProtocolNamespace>" in out
-    assert "no supported protocol offered (urn:iso:15118:2:2013:MsgDef\\ud800)" in out
+    assert "no enabled protocol offered (offered: urn:iso:15118:2:2013:MsgDef\\ud800;" in out
     assert "Traceback" not in err and "Fatal error" not in err
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tracemalloc
 
 from v2glab.profiles import load_profile
-from v2glab.protocols.messages import ISO2_NAMESPACE
+from tests.helpers import ISO2_NAMESPACE
 from v2glab.secc.session import SeccSession
 from v2glab.secc.store import SessionStore
 

@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EXIError, V2GError, ValidationError
-from ..exi.bits import BitWriter
-from ..exi.codec import NOT_XML_CHAR, _encode_value
+from ..exi import check_value
+from ..exi.codec import NOT_XML_CHAR
 from ..exi.grammar import SimpleType
+from ..protocols import registry
 from ..protocols.messages import body_type
 from ..protocols.physical import physical
-from ..protocols.profile_limits import LIMITS, ORDERED, Choice, Number, Physical, Schema
+from ..protocols.profile_limits import LIMITS, ORDERED, CheckedBy, Choice, Number, Physical, Protocols, Schema
 
 ROLES = ("secc", "evcc")
 
@@ -91,9 +92,9 @@ def load_profile(role: str, name_or_path: str | None = None) -> dict[str, Any]:
     return profile
 
 
-def _element(path: str) -> SimpleType:
+def _element(path: str, schema: str) -> SimpleType:
     name, *children = path.split("/")
-    node: Any = body_type(name)
+    node: Any = body_type(name, schema)
     for child in children:
         node = node.children[child][1]
     return node
@@ -121,14 +122,22 @@ def _why_not(rule: Any, value: Any) -> str | None:
         return None
     if isinstance(rule, Choice):
         return None if value in rule.values else f"must be one of {', '.join(rule.values)}"
-    st = _element(rule.path)
+    if isinstance(rule, CheckedBy):
+        return None
+    if isinstance(rule, Protocols):
+        names = list(registry())
+        if not isinstance(value, list) or not value or len(set(value)) != len(value):
+            return f"must be a non-empty list of distinct protocol names ({', '.join(names)})"
+        unknown = [v for v in value if v not in names]
+        return f"names {', '.join(map(str, unknown))}; v2glab speaks {', '.join(names)}" if unknown else None
+    st = _element(rule.path, rule.schema)
     if rule.many:
         if not isinstance(value, list) or not value:
             return f"must be a non-empty list of {', '.join(st.values) or st.id}"
         if len(set(map(repr, value))) != len(value):
             return "must not repeat a value"
         for item in value:
-            reason = _why_not(Schema(rule.path), item)
+            reason = _why_not(Schema(rule.path, schema=rule.schema), item)
             if reason:
                 return f"{_short(item)} {reason}"
         return None
@@ -142,7 +151,7 @@ def _why_not(rule: Any, value: Any) -> str | None:
     if st.kind == "string" and isinstance(value, str) and NOT_XML_CHAR.search(value):
         return "holds a character XML does not allow"
     try:
-        _encode_value(BitWriter(), st, value, True)
+        check_value(st, value)
     except (ValidationError, EXIError) as exc:
         return f"breaks the schema's {st.id}: {exc.reason}"
     return None

@@ -13,6 +13,7 @@ Rules:
   (default 0), at most 32,767,000.
 - ``Number(lo, hi)``: a finite number in [lo, hi] (seconds, counts, bytes).
 - ``Choice(values)``: one of a few words.
+- ``Protocols()``: protocol names in priority order; ``CheckedBy(module)``: that module checks it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,19 @@ from .physical import SHORT_MAX
 class Schema:
     path: str
     many: bool = False
+    schema: str = "iso15118-2"  # the schema set the message path is in
+
+
+@dataclass(frozen=True)
+class Protocols:
+    """A non-empty list of distinct protocol names v2glab speaks (``v2glab.protocols.registry``)."""
+
+
+@dataclass(frozen=True)
+class CheckedBy:
+    """Checked where it is used, with the same one-line error (e.g. SLAC's keys, when --slac runs)."""
+
+    where: str
 
 
 @dataclass(frozen=True)
@@ -50,7 +64,9 @@ SECONDS = Number(0.001, 31_536_000)  # a timer: more than 0, at most a year (asy
 
 LIMITS: dict[str, dict[str, object]] = {
     "secc": {
+        "protocols": Protocols(),
         "evse_id": Schema("SessionSetupRes/EVSEID"),
+        "din70121.evse_id": Schema("SessionSetupRes/EVSEID", schema="din70121"),
         "energy_modes": Schema("ServiceDiscoveryRes/ChargeService/SupportedEnergyTransferMode/EnergyTransferMode", many=True),
         "payment_options": Schema("ServiceDiscoveryRes/PaymentOptionList/PaymentOption", many=True),
         "authorization_ongoing": COUNT,
@@ -77,8 +93,11 @@ LIMITS: dict[str, dict[str, object]] = {
         "timers.paused_session_lifetime": SECONDS,
         "transport.max_payload": Number(64, 4_294_967_295),  # the V2GTP length field is 4 bytes
         "transport.max_handshakes": Number(1, 100_000),
+        **{f"slac.{k}": CheckedBy("v2glab.slac") for k in ("init_timeout", "match_session_timeout", "sounds", "attenuation", "nid", "nmk",
+                                                         "faults.match_cnf_delay")},
     },
     "evcc": {
+        "protocols": Protocols(),
         "evcc_id": Schema("SessionSetupReq/EVCCID"),
         "requested_mode": Schema("ChargeParameterDiscoveryReq/RequestedEnergyTransferMode"),
         "payment_option": Schema("PaymentServiceSelectionReq/SelectedPaymentOption"),
@@ -101,6 +120,7 @@ LIMITS: dict[str, dict[str, object]] = {
         "dc.precharge_max_loops": COUNT,
         "dc.welding_safe_voltage": Physical(),
         "sdp.security": Choice(("none", "tls")),
+        **{f"slac.{k}": CheckedBy("v2glab.slac") for k in ("attenuation_limit", "sound_interval", "attenuation", "faults.sounds")},
     },
 }
 
