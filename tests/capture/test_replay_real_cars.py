@@ -111,7 +111,7 @@ def test_the_kona_against_the_default_charger_differs_at_cable_check(tmp_path: P
 
 
 def test_the_ioniq_replays_against_a_charger_that_never_says_ongoing(tmp_path: Path) -> None:
-    # the recorded charger (pyPLC's) answers ContractAuthentication and CableCheck Finished at once;
+    # the recorded charger answers ContractAuthentication and CableCheck Finished at once;
     # the capture ends inside the CurrentDemand loop
     replay, records = replay_against_secc(compressed(IONIQ, tmp_path), charger_profile(tmp_path, authorization_ongoing=0, cable_check_ongoing=0), tmp_path)
     assert replay.returncode == 0, replay.stderr[-2000:]
