@@ -210,18 +210,23 @@ def test_josev_din_evcc_completes_a_session_with_v2glab_secc(link: dict, tmp_pat
 
 def test_v2glab_din_evcc_completes_a_session_with_josev_secc(link: dict, tmp_path: Path) -> None:
     env = {**_josev_env(link["secc_if"]), "PROTOCOLS": "DIN_SPEC_70121"}
-    josev = subprocess.Popen(["ip", "netns", "exec", link["secc_ns"], str(JOSEV_PYTHON), "-m", "iso15118.secc.main"],
-                             env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    josev_log = tmp_path / "josev.log"
+    with josev_log.open("w") as out:
+        josev = subprocess.Popen(["ip", "netns", "exec", link["secc_ns"], str(JOSEV_PYTHON), "-m", "iso15118.secc.main"],
+                                 env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
     log = tmp_path / "ev.jsonl"
     try:
-        # SDP retries for 12.5 s, long enough for Josev's start-up
+        deadline = time.monotonic() + 60
+        while "UDP server socket ready" not in josev_log.read_text():  # Josev's SDP server is up
+            assert josev.poll() is None and time.monotonic() < deadline, josev_log.read_text()[-3000:]
+            time.sleep(0.1)
         ev = subprocess.run(["ip", "netns", "exec", link["ev_ns"], sys.executable, "-m", "v2glab.cli", "evcc", "--interface", link["ev_if"],
                              "--protocol", "din70121", "--profile", _tolerant_dc_profile(tmp_path), "--quiet", "--log", str(log)],
                             capture_output=True, text=True, timeout=120)
     finally:
         josev.kill()
-        josev_out = josev.communicate(timeout=10)[0]
-    assert ev.returncode == 0, ev.stderr + josev_out[-3000:]
+        josev.wait(timeout=10)
+    assert ev.returncode == 0, ev.stderr + josev_log.read_text()[-3000:]
     assert "session complete" in ev.stderr
     assert _schemas([json.loads(line) for line in log.read_text().splitlines()]) == {"app", "din70121"}
     received = _messages(log)
