@@ -116,7 +116,7 @@ def test_josev_evcc_completes_a_session_with_v2glab_secc(link: dict, mode: str, 
     config.write_text(json.dumps({"supportedProtocols": ["ISO_15118_2"], "supportedEnergyServices": [services], "energyTransferMode": transfer,
                                   "isCertInstallNeeded": False, "useTls": False, "chargeLoopCycle": 3}))
     try:
-        time.sleep(1.0)  # let the SECC bind; Josev's EVCC tries SDP only briefly
+        _wait_for_note(log, "SDP on UDP port", secc)  # Josev's EVCC tries SDP only briefly
         ev = subprocess.run(["ip", "netns", "exec", link["ev_ns"], str(JOSEV_PYTHON), "-m", "iso15118.evcc.main", str(config)],
                             env=_josev_env(link["ev_if"]), cwd=tmp_path, capture_output=True, text=True, timeout=120)
         assert secc.wait(timeout=30) == 0
