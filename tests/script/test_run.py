@@ -75,6 +75,13 @@ CASES = [
     ("negative_evcc_corrupt_v2gtp_header.lua", "evcc", [], ["secc", "--once"], 0, 0, "bad V2GTP header: V2GTP inverse protocol version 0x00"),
     # 40 ms is late for the standard (25 ms) but not for the EV's 250 ms timeout: the script's run fails, the EV completes
     ("negative_secc_late_current_demand.lua", "secc", ["--profile", "dc"], ["evcc", "--profile", "dc", "--quiet"], 1, 0, "session complete"),
+    # DIN SPEC 70121: the script side enables (SECC) or offers (EVCC) DIN only, the other side its DC default
+    ("secc_din_session.lua", "secc", ["--profile", "dc", "--protocol", "din70121"], ["evcc", "--profile", "dc", "--protocol", "din70121", "--quiet"], 0, 0, "session complete"),
+    ("evcc_din_session.lua", "evcc", ["--profile", "dc", "--protocol", "din70121"], ["secc", "--once", "--quiet", "--profile", "dc"], 0, 0, ""),
+    ("negative_secc_din_withhold_current_demand.lua", "secc", ["--profile", "dc", "--protocol", "din70121"], ["evcc", "--profile", "dc", "--protocol", "din70121", "--quiet"], 0, 1,
+     "V2G_EVCC_Msg_Timeout (0.25 s) expired waiting for CurrentDemandRes"),
+    ("negative_evcc_din_skip_contract_authentication.lua", "evcc", ["--profile", "dc", "--protocol", "din70121"], ["secc", "--once", "--profile", "dc"], 0, 0,
+     "FAILED_SequenceError: ChargeParameterDiscoveryReq out of sequence; allowed: ContractAuthenticationReq, SessionStopReq"),
 ]
 
 
