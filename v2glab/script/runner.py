@@ -425,18 +425,15 @@ class ScriptRunner:
             return self.loop.create_server(lambda: ScriptConnection(self), host, port, ssl=self.ssl_context,
                                            family=socket.AF_INET6 if ":" in host else socket.AF_UNSPEC)
 
-        if self.port == 0:  # an ephemeral port, for tests: the trace says which
-            self._server = await create(0)
-        else:
-            self._server, _ = await bind_dynamic(create, self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
+        self._server, _ = await bind_dynamic(create, self.port)
+        self.port = self._server.sockets[0].getsockname()[1]  # 0 asks the system for a free port
         if self.sdp_port is not None:
             def answer(request: sdp.SDPRequest) -> sdp.SDPResponse:
                 address = sdp.link_local_address(self.interface) if self.interface else ("::1" if host in ("::", "::1") else host)
                 return sdp.SDPResponse(address, self.port, sdp.SECURITY_TLS if self.ssl_context else sdp.SECURITY_NONE)
 
             self._sdp = await sdp.start_sdp_server(answer, self.interface, self.sdp_port, on_event=lambda s: self.tracer.note("SECC", s), capture=self.capture)
-        self.tracer.note("SECC", f"script SECC listening on [{host}]:{self.port}")
+        self.tracer.listening("SECC", "TLS" if self.ssl_context else "TCP", host, self.port)
 
     def _connected(self, conn: ScriptConnection) -> None:
         if self.capture is not None:
