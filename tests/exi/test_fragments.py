@@ -21,6 +21,8 @@ KNOWN_CODES = [
     ("iso15118-2", "AuthorizationReq", 8, 4, 244),
     ("iso15118-2", "SignedInfo", 8, 208, 244),
     ("xmldsig", "SignedInfo", 6, 32, 46),
+    # libcbv2g's iso20 CommonMessages encoder: OEMProvisioningCertificateChain 128, end 282
+    ("iso15118-20-CommonMessages", "OEMProvisioningCertificateChain", 9, 128, 282),
 ]
 
 # ISO 15118-20 elements a Header/Signature references by Id (iso15118-20-behaviour.md, section 1).
