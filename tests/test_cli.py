@@ -130,3 +130,20 @@ def test_pki_init_writes_the_chain(tmp_path: Path) -> None:
     chain = (tmp_path / "pki" / "secc_chain.pem").read_text()
     assert chain.count("BEGIN CERTIFICATE") == 3
     assert (tmp_path / "pki" / "ev_trust" / "v2g_root.pem").exists()
+
+
+def test_iso15118_20_encodes_with_its_payload_type_and_decodes_from_the_frame(tmp_path: Path) -> None:
+    vector = next(v for v in VECTORS if v.get("root") == "DC_ChargeLoopReq")
+    path = tmp_path / "loop.xml"
+    path.write_text(vector["xml"])
+    result = run("exi", "encode", str(path), "--v2gtp")
+    assert result.returncode == 0, result.stderr
+    frame = result.stdout.strip()
+    assert frame[:8] == "01FE8004"  # the DC namespace's payload type
+    assert frame[16:] == vector["exi_hex"].upper()
+    framed = tmp_path / "loop.bin"
+    framed.write_bytes(bytes.fromhex(frame))
+    decoded = run("exi", "decode", "--file", str(framed))
+    assert decoded.returncode == 0, decoded.stderr
+    assert exi.from_xml(decoded.stdout) == exi.from_xml(vector["xml"])
+    assert 'xmlns:s2="urn:iso:std:iso:15118:-20:DC"' in decoded.stdout
