@@ -109,7 +109,7 @@ def _started(process: subprocess.Popen, marker: str) -> str:
 
 
 def test_content_difference_names_the_message_and_field() -> None:
-    secc, port = start_server(cli("secc", "--once", "--no-sdp", "--host", "::1", "--quiet"))  # the listening line is on stderr
+    secc, port = start_server(["v2glab", "secc", "--once", "--no-sdp", "--host", "::1", "--quiet"], stdout=subprocess.DEVNULL)
     try:
         replay = subprocess.run(cli("replay", str(VW), "--role", "evcc", "--host", "::1", "--port", str(port), "--quiet"), capture_output=True, text=True, timeout=120)
     finally:
