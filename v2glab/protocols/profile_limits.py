@@ -120,6 +120,7 @@ LIMITS: dict[str, dict[str, object]] = {
         "dc.precharge_max_loops": COUNT,
         "dc.welding_safe_voltage": Physical(),
         "sdp.security": Choice(("none", "tls")),
+        "timers.msg_timeout_scale": Number(1, 100),  # tolerance for a slow SECC: never below the standard's timeouts
         **{f"slac.{k}": CheckedBy("v2glab.slac") for k in ("attenuation_limit", "sound_interval", "attenuation", "faults.sounds")},
     },
 }
