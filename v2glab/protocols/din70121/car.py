@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..simulator import CarBase, SessionFailed, Step
+from ..simulator import EnvelopeCarBase, SessionFailed, Step
 
 REPEAT_PAUSE = 0.05  # s between requests the SECC answered Ongoing
 STOP_CODES = {"EVSE_Shutdown", "EVSE_UtilityInterruptEvent", "EVSE_EmergencyShutdown", "EVSE_Malfunction"}
 
 
-class Car(CarBase):
+class Car(EnvelopeCarBase):
     def __init__(self, profile: dict[str, Any]) -> None:
         super().__init__(profile)
         if self.mode != "DC":

@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..physical import physical
-from ..simulator import CarBase, SessionFailed, Step
+from ..simulator import EnvelopeCarBase, SessionFailed, Step
 
 REPEAT_PAUSE = 0.05  # s between requests the SECC answered Ongoing
 
 
-class Car(CarBase):
+class Car(EnvelopeCarBase):
     def __init__(self, profile: dict[str, Any]) -> None:
         super().__init__(profile)
         self.sa_schedule_tuple_id = 1
