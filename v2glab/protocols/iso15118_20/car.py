@@ -119,7 +119,9 @@ class Car(CarBase):
                 power = -self.settings["max_discharge_power"]
             mode: dict[str, Any] = {"Dynamic_EVPPTControlMode": {}}
             if self.control_mode == "Scheduled":
-                mode = {"Scheduled_EVPPTControlMode": {"SelectedScheduleTupleID": self.schedule_tuple_id or 1}}
+                # PowerToleranceAcceptance is optional in the XSD; Josev's SECC rejects the request without it
+                mode = {"Scheduled_EVPPTControlMode": {"SelectedScheduleTupleID": self.schedule_tuple_id or 1,
+                                                       "PowerToleranceAcceptance": "PowerToleranceConfirmed"}}
             body["EVPowerProfile"] = {"TimeAnchor": int(time.time()), **mode,
                                       "EVPowerProfileEntries": {"EVPowerProfileEntry": [{"Duration": 3600, "Power": rational(power)}]}}
         if self.bpt:

@@ -164,13 +164,20 @@ class Charger(ChargerBase):
         anchor = int(self.clock())
         pmax = min(schedule["pmax"], self.ac_max_power() if self.mode == "AC" else self.profile["dc"]["max_power"])
         entry = {"Duration": schedule["duration"], "Power": rational(pmax)}
-        tuple_: dict[str, Any] = {"ScheduleTupleID": SCHEDULE_TUPLE_ID, "ChargingSchedule": {
-            "PowerSchedule": {"TimeAnchor": anchor, "PowerScheduleEntries": {"PowerScheduleEntry": [entry]}}}}
+        tuple_: dict[str, Any] = {"ScheduleTupleID": SCHEDULE_TUPLE_ID, "ChargingSchedule": self._schedule(anchor, entry)}
         if self.bpt:  # discharging power is negative in the schedule, as the dSPACE capture shows
             discharge = {"Duration": schedule["duration"], "Power": rational(-self.settings["max_discharge_power"])}
-            tuple_["DischargingSchedule"] = {"PowerSchedule": {"TimeAnchor": anchor, "PowerScheduleEntries": {"PowerScheduleEntry": [discharge]}}}
+            tuple_["DischargingSchedule"] = self._schedule(anchor, discharge)
         body["Scheduled_SEResControlMode"] = {"ScheduleTuple": [tuple_]}
         return body
+
+    def _schedule(self, anchor: int, entry: dict[str, Any]) -> dict[str, Any]:
+        schedule: dict[str, Any] = {"PowerSchedule": {"TimeAnchor": anchor, "PowerScheduleEntries": {"PowerScheduleEntry": [entry]}}}
+        if self.settings["price_level_schedule"]:
+            # optional in the XSD; Josev's EV rejects a ScheduleTuple without a price schedule
+            schedule["PriceLevelSchedule"] = {"TimeAnchor": anchor, "PriceScheduleID": 1, "NumberOfPriceLevels": 1,
+                                              "PriceLevelScheduleEntries": {"PriceLevelScheduleEntry": [{"Duration": entry["Duration"], "PriceLevel": 0}]}}
+        return schedule
 
     def DC_CableCheckReq(self, req: dict[str, Any]) -> dict[str, Any]:
         # no isolation status in -20 messages: EVSEProcessing alone says when the test is over
