@@ -1,8 +1,8 @@
 """`v2glab pcap show`: a capture (ours, or one from a real charger or car) as the engines' trace.
 
 TCP streams are reassembled per direction in sequence order and cut into V2GTP
-frames; every frame is decoded (handshake or ISO 15118-2, told apart by the first
-bits). SDP datagrams on UDP 15118 are shown too. A frame that does not decode is
+frames; every frame is decoded with the schema sets its V2GTP payload type allows
+(ISO 15118-20: one per payload type), told apart by the first bits. SDP datagrams on UDP 15118 are shown too. A frame that does not decode is
 reported with the reason and its bytes, and the reader goes on.
 """
 
@@ -17,7 +17,7 @@ import dpkt
 from .. import exi
 from ..errors import V2GError, V2GTPError
 from ..transport import sdp
-from ..v2gtp import V2GTPReader
+from ..v2gtp import V2GTPReader, schemas_for_payload_type
 
 
 @dataclass
@@ -125,7 +125,7 @@ def read_capture(path: str) -> list[Frame]:
         for header, body in found:
             data = header.to_bytes() + body
             try:
-                message = exi.decode(body, exi.detect_schema(body))
+                message = exi.decode(body, exi.detect_schema(body, schemas_for_payload_type(header.payload_type)))
                 frames.append(Frame(ts, _sender(client, src, l4.sport, message), data, message))
             except V2GError as exc:
                 frames.append(Frame(ts, _sender(client, src, l4.sport, None), data, None, str(exc)))
