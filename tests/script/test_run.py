@@ -77,6 +77,13 @@ CASES = [
     ("negative_evcc_corrupt_v2gtp_header.lua", "evcc", [], ["secc", "--once"], 0, 0, "bad V2GTP header: V2GTP inverse protocol version 0x00"),
     # 40 ms is late for the standard (25 ms) but not for the EV's 250 ms timeout: the script's run fails, the EV completes
     ("negative_secc_late_current_demand.lua", "secc", ["--profile", "dc"], ["evcc", "--profile", "dc", "--quiet"], 1, 0, "session complete"),
+    # ISO 15118-20: a DC session and an AC BPT session for each role
+    ("secc_iso20_dc_session.lua", "secc", ["--profile", "dc"], ["evcc", "--protocol", "iso15118-20", "--profile", "dc", "--quiet"], 0, 0, "session complete"),
+    ("evcc_iso20_dc_session.lua", "evcc", ["--profile", "dc", "--protocol", "iso15118-20"], ["secc", "--once", "--quiet", "--profile", "dc"], 0, 0, ""),
+    ("secc_iso20_ac_bpt_session.lua", "secc", ["--profile", str(EXAMPLES / "profiles" / "secc_iso20_ac_bpt.toml")],
+     ["evcc", "--profile", str(EXAMPLES / "profiles" / "evcc_iso20_ac_bpt.toml"), "--quiet"], 0, 0, "session complete"),
+    ("evcc_iso20_ac_bpt_session.lua", "evcc", ["--profile", str(EXAMPLES / "profiles" / "evcc_iso20_ac_bpt.toml")],
+     ["secc", "--once", "--quiet", "--profile", str(EXAMPLES / "profiles" / "secc_iso20_ac_bpt.toml")], 0, 0, ""),
 ]
 
 
