@@ -36,10 +36,10 @@ exchange('DC_PreCharge')
 EVCC.Set_PowerDeliveryReq_ChargeProgress(ChargeProgressType.Start)
 exchange('PowerDelivery')
 for i = 1, 3 do
-  EVCC.Set_DC_ChargeLoopReq_Scheduled_DC_CLReqControlMode_EVTargetCurrent_Value(50 * i)
+  EVCC.Set_DC_ChargeLoopReq_Scheduled_DC_CLReqControlMode_EVTargetCurrent_Value(40 * i)   -- within 50 kW at 400 V
   exchange('DC_ChargeLoop')
   EVCC.Check_DC_ChargeLoopRes_ResponseCode(ResponseCodeType.OK)
-  EVCC.Check_DC_ChargeLoopRes_EVSEPresentCurrent_Value(50 * i)
+  EVCC.Check_DC_ChargeLoopRes_EVSEPresentCurrent_Value(40 * i)
   Sleep(100)
 end
 EVCC.Set_PowerDeliveryReq_ChargeProgress(ChargeProgressType.Stop)
