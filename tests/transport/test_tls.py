@@ -101,4 +101,4 @@ def test_an_iso20_session_over_tls13_with_mutual_tls(pki: Path) -> None:
     finally:
         secc.kill()
     assert ev.returncode == 0, ev.stderr
-    assert "listening on TLS" in out and "DC_ChargeLoopRes" in out
+    assert "DC_ChargeLoopRes" in out and "closed: session terminated by the EV" in out

@@ -12,8 +12,6 @@ from typing import Any
 from ..physical import physical
 from ..simulator import EnvelopeCarBase, SessionFailed, Step
 
-REPEAT_PAUSE = 0.05  # s between requests the SECC answered Ongoing
-
 
 class Car(EnvelopeCarBase):
     def __init__(self, profile: dict[str, Any]) -> None:
@@ -84,17 +82,12 @@ class Car(EnvelopeCarBase):
         return "AuthorizationReq", {}
 
     def after_AuthorizationRes(self, body: dict[str, Any]) -> Step:
-        if body["EVSEProcessing"] != "Finished":
-            self.again("Authorization")
-            return "AuthorizationReq", {}, REPEAT_PAUSE
-        self.repeats = 0
-        return "ChargeParameterDiscoveryReq", self.build_ChargeParameterDiscoveryReq()
+        return self.while_ongoing(body, "AuthorizationReq") or ("ChargeParameterDiscoveryReq", self.build_ChargeParameterDiscoveryReq())
 
     def after_ChargeParameterDiscoveryRes(self, body: dict[str, Any]) -> Step:
-        if body["EVSEProcessing"] != "Finished":
-            self.again("ChargeParameterDiscovery")
-            return "ChargeParameterDiscoveryReq", self.build_ChargeParameterDiscoveryReq(), REPEAT_PAUSE
-        self.repeats = 0
+        again = self.while_ongoing(body, "ChargeParameterDiscoveryReq")
+        if again:
+            return again
         tuples = body.get("SAScheduleList", {}).get("SAScheduleTuple", [])
         if not tuples:
             raise SessionFailed("ChargeParameterDiscoveryRes Finished without an SAScheduleList")
@@ -104,11 +97,7 @@ class Car(EnvelopeCarBase):
         return "CableCheckReq", self.build_CableCheckReq()
 
     def after_CableCheckRes(self, body: dict[str, Any]) -> Step:
-        if body["EVSEProcessing"] != "Finished":
-            self.again("CableCheck")
-            return "CableCheckReq", self.build_CableCheckReq(), REPEAT_PAUSE
-        self.repeats = 0
-        return "PreChargeReq", self.build_PreChargeReq()
+        return self.while_ongoing(body, "CableCheckReq") or ("PreChargeReq", self.build_PreChargeReq())
 
     def after_PreChargeRes(self, body: dict[str, Any]) -> Step:
         if not self.precharged(body):

@@ -27,7 +27,12 @@ class Car(CarBase):
         if self.control_mode not in CONTROL_MODE_VALUES:
             raise SessionFailed(f"control_mode {self.control_mode!r} is not Scheduled or Dynamic")
         resume = self.settings["resume_session_id"]
-        self.session_id = bytes.fromhex(resume) if resume else NEW_SESSION
+        try:
+            self.session_id = bytes.fromhex(resume) if resume else NEW_SESSION
+        except ValueError:
+            self.session_id = b""
+        if len(self.session_id) != 8:
+            raise SessionFailed(f"resume_session_id {resume!r} is not a SessionID of 8 bytes in hex")
         self.service = {("AC", False): AC_SERVICE, ("DC", False): DC_SERVICE, ("AC", True): AC_BPT_SERVICE, ("DC", True): DC_BPT_SERVICE}[(self.mode, self.bpt)]
         self.parameter_set_id = 1
         self.schedule_tuple_id: int | None = None

@@ -40,8 +40,8 @@ class Charger(ChargerBase):
         return out
 
     def parameter_sets(self, service: int) -> dict[int, str]:
-        """ParameterSetID -> control mode."""
-        return {i: mode for i, mode in enumerate(self.settings["control_modes"], start=1)}
+        """ParameterSetID -> control mode (a value other than Scheduled or Dynamic is skipped)."""
+        return {i: mode for i, mode in enumerate(self.settings["control_modes"], start=1) if mode in CONTROL_MODE_VALUES}
 
     def facts(self) -> dict[str, Any]:
         return {**super().facts(), "service": self.service, "control_mode": self.control_mode}
