@@ -41,6 +41,8 @@ def test_pcap_show_decodes_every_iso20_frame_by_its_payload_type(iso20_capture: 
     result = subprocess.run([sys.executable, "-m", "v2glab.cli", "pcap", "show", str(pcap)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.count("SECC <- EVCC  DC_ChargeLoopReq") == 3
     assert "Payload Type 0x8004" in result.stdout and "0 that did not decode" in result.stderr
+    assert "Session 1: ISO 15118-20" in result.stdout + result.stderr
+    assert "timing: judged by ISO 15118-20's limits" in result.stdout + result.stderr
 
 
 def test_replayed_iso20_ev_against_a_live_secc(iso20_capture: tuple[Path, list[dict]]) -> None:
