@@ -156,15 +156,18 @@ def test_profile_values_out_of_range_are_one_line_and_exit_2(tmp_path: Path) -> 
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and "not UTF-8" in result.stderr, result.stderr
 
 
-def test_exi_encode_v2gtp_frames_an_iso20_message_with_its_payload_type_and_decode_uses_it(tmp_path) -> None:
-    import subprocess
-    import sys
-
-    xml = tmp_path / "cc.xml"
-    xml.write_text('<s1:DC_CableCheckReq xmlns:s1="urn:iso:std:iso:15118:-20:DC" xmlns:s2="urn:iso:std:iso:15118:-20:CommonTypes">'
-                   "<s2:Header><s2:SessionID>1122334455667788</s2:SessionID><s2:TimeStamp>5</s2:TimeStamp></s2:Header></s1:DC_CableCheckReq>")
-    run = [sys.executable, "-m", "v2glab.cli", "exi"]
-    frame = subprocess.run([*run, "encode", str(xml), "--v2gtp"], capture_output=True, text=True, check=True).stdout.strip()
-    assert frame.startswith("01FE8004")
-    out = subprocess.run([*run, "decode", frame], capture_output=True, text=True, check=True).stdout
-    assert "DC_CableCheckReq" in out and "1122334455667788" in out
+def test_iso15118_20_encodes_with_its_payload_type_and_decodes_from_the_frame(tmp_path: Path) -> None:
+    vector = next(v for v in VECTORS if v.get("root") == "DC_ChargeLoopReq")
+    path = tmp_path / "loop.xml"
+    path.write_text(vector["xml"])
+    result = run("exi", "encode", str(path), "--v2gtp")
+    assert result.returncode == 0, result.stderr
+    frame = result.stdout.strip()
+    assert frame[:8] == "01FE8004"  # the DC namespace's payload type
+    assert frame[16:] == vector["exi_hex"].upper()
+    framed = tmp_path / "loop.bin"
+    framed.write_bytes(bytes.fromhex(frame))
+    decoded = run("exi", "decode", "--file", str(framed))
+    assert decoded.returncode == 0, decoded.stderr
+    assert exi.from_xml(decoded.stdout) == exi.from_xml(vector["xml"])
+    assert 'xmlns:s2="urn:iso:std:iso:15118:-20:DC"' in decoded.stdout

@@ -69,7 +69,7 @@ def _read_input(value: str | None, file: Path | None) -> bytes:
 
 
 def _strip_v2gtp(data: bytes) -> tuple[bytes, tuple[str, ...] | None]:
-    """Accept a whole V2GTP frame as well as a bare EXI payload; a frame's payload type names the schema sets."""
+    """Accept a whole V2GTP frame as well as a bare EXI payload; a frame's payload type names its schema sets."""
     if len(data) >= v2gtp.HEADER_LENGTH and data[0] == v2gtp.PROTOCOL_VERSION and data[1] == v2gtp.INVERSE_PROTOCOL_VERSION:
         header, payload = v2gtp.parse_frame(data)
         return payload, v2gtp.schemas_for_payload_type(header.payload_type)
@@ -81,7 +81,7 @@ def cmd_exi_encode(args: argparse.Namespace) -> int:
         message = exi.from_xml(Path(path).read_bytes(), schema=args.schema)
         data = exi.encode(message, validate=not args.no_validate)
         if args.v2gtp:
-            data = v2gtp.frame_message(message, data)  # ISO 15118-20: the payload type of its namespace
+            data = v2gtp.frame_message(message, data)  # 0x8001, or the -20 namespace's own type
         print(data.hex().upper())
     return 0
 
