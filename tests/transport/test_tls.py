@@ -86,17 +86,13 @@ def test_sslkeylogfile_records_the_secrets_of_both_versions(pki: Path, tmp_path:
 
 
 def test_an_iso20_session_over_tls13_with_mutual_tls(pki: Path) -> None:
-    import random
-    import time
+    from tests.conftest import start_server
 
-    port = str(random.randint(50000, 60000))
     cli = [sys.executable, "-m", "v2glab.cli"]
-    secc = subprocess.Popen([*cli, "secc", "--profile", "dc", "--tls", "--mtls", "--pki", str(pki), "--host", "::1", "--port", port,
-                             "--no-sdp", "--once"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    secc, port = start_server([*cli, "secc", "--profile", "dc", "--tls", "--mtls", "--pki", str(pki), "--host", "::1", "--no-sdp", "--once"])
     try:
-        time.sleep(1.0)
         ev = subprocess.run([*cli, "evcc", "--profile", "dc", "--protocol", "iso15118-20", "--tls", "--mtls", "--pki", str(pki),
-                             "--host", "::1", "--port", port, "--quiet"], capture_output=True, text=True, timeout=60)
+                             "--host", "::1", "--port", str(port), "--quiet"], capture_output=True, text=True, timeout=60)
         out, _err = secc.communicate(timeout=30)
     finally:
         secc.kill()
