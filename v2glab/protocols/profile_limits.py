@@ -127,7 +127,6 @@ LIMITS: dict[str, dict[str, object]] = {
         "sdp.security": Choice(("none", "tls")),
         "timers.msg_timeout_scale": Number(1, 100),  # tolerance for a slow SECC: never below the standard's timeouts
         **{f"slac.{k}": CheckedBy("v2glab.slac") for k in ("attenuation_limit", "sound_interval", "attenuation", "faults.sounds")},
-        "timers.msg_timeout_scale": Number(0.001, 1000),  # main's key had no range yet (test_profiles)
         "iso15118_20.control_mode": Choice(("Scheduled", "Dynamic")),
         "iso15118_20.bpt_channel": Choice(("Charge", "Discharge")),
         **{f"iso15118_20.{k}": Physical() for k in ("max_discharge_power", "min_discharge_power", "max_discharge_current", "min_discharge_current")},
