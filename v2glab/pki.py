@@ -7,6 +7,10 @@ ECDSA on secp256r1 with SHA-256 everywhere [V2G2-007]. ``v2glab pki init DIR`` w
     secc_leaf.pem, secc_leaf.key      the SECC's TLS certificate
     secc_chain.pem                    leaf + Sub-CA 2 + Sub-CA 1, as the SECC sends it
     ev_trust/v2g_root.pem             the EV side's trust store
+    oem_root.pem/.key, vehicle_leaf.pem/.key, vehicle_chain.pem
+                                      the vehicle's certificate under an OEM root, for mutual TLS
+                                      (ISO 15118-20: the SECC asks for it in TLS 1.3)
+    secc_trust/oem_root.pem           the SECC's trust store for vehicle certificates
 """
 
 from __future__ import annotations
@@ -62,7 +66,8 @@ def init_pki(directory: str | Path, secc_id: str = "DEV2GE12345") -> list[Path]:
     """Write a fresh test PKI into ``directory``; returns the files written."""
     out = Path(directory)
     (out / "ev_trust").mkdir(parents=True, exist_ok=True)
-    keys = {name: ec.generate_private_key(ec.SECP256R1()) for name in ("root", "sub1", "sub2", "leaf")}
+    (out / "secc_trust").mkdir(parents=True, exist_ok=True)
+    keys = {name: ec.generate_private_key(ec.SECP256R1()) for name in ("root", "sub1", "sub2", "leaf", "oem", "vehicle")}
     root_name = _name("V2G Root CA", dc="V2G")
     sub1_name = _name("CPO Sub-CA 1", dc="CPO")
     sub2_name = _name("CPO Sub-CA 2", dc="CPO")
@@ -70,6 +75,9 @@ def init_pki(directory: str | Path, secc_id: str = "DEV2GE12345") -> list[Path]:
     sub1 = _issue(sub1_name, keys["sub1"], root_name, keys["root"], True, 1, 365 * 4)
     sub2 = _issue(sub2_name, keys["sub2"], sub1_name, keys["sub1"], True, 0, 365 * 2)
     leaf = _issue(_name(secc_id, dc="CPO"), keys["leaf"], sub2_name, keys["sub2"], False, None, 365)
+    oem_name = _name("OEM Root CA", dc="OEM")
+    oem = _issue(oem_name, keys["oem"], oem_name, keys["oem"], True, 1, 365 * 40)
+    vehicle = _issue(_name("WMIV1234567890ABCDEX", dc="OEM"), keys["vehicle"], oem_name, keys["oem"], False, None, 365)
     files = {
         "v2g_root.pem": _pem(root), "v2g_root.key": _key_pem(keys["root"]),
         "cpo_sub_ca1.pem": _pem(sub1), "cpo_sub_ca1.key": _key_pem(keys["sub1"]),
@@ -77,6 +85,10 @@ def init_pki(directory: str | Path, secc_id: str = "DEV2GE12345") -> list[Path]:
         "secc_leaf.pem": _pem(leaf), "secc_leaf.key": _key_pem(keys["leaf"]),
         "secc_chain.pem": _pem(leaf) + _pem(sub2) + _pem(sub1),
         "ev_trust/v2g_root.pem": _pem(root),
+        "oem_root.pem": _pem(oem), "oem_root.key": _key_pem(keys["oem"]),
+        "vehicle_leaf.pem": _pem(vehicle), "vehicle_leaf.key": _key_pem(keys["vehicle"]),
+        "vehicle_chain.pem": _pem(vehicle),
+        "secc_trust/oem_root.pem": _pem(oem),
     }
     written = []
     for name, data in files.items():

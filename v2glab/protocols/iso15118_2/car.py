@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..physical import physical
-from ..simulator import CarBase, SessionFailed, Step
+from ..simulator import EnvelopeCarBase, SessionFailed, Step
 
 
-class Car(CarBase):
+class Car(EnvelopeCarBase):
     def __init__(self, profile: dict[str, Any]) -> None:
         super().__init__(profile)
         self.sa_schedule_tuple_id = 1
