@@ -130,7 +130,20 @@ def _secc_tls(args: argparse.Namespace):
 def _evcc_tls(args: argparse.Namespace):
     from .transport.tls import evcc_context
 
-    return evcc_context(args.trust or f"{args.pki}/ev_trust") if args.tls else None
+    if not args.tls:
+        return None
+    return evcc_context(args.trust or _pki_trust_store(args.pki))
+
+
+def _pki_trust_store(directory: str) -> str:
+    """The EV's TLS trust anchors in a PKI folder of either layout (v2glab's ev_trust/, Josev's V2G root)."""
+    from .pki import PKIError, load_pki
+
+    try:
+        found = load_pki(directory).trust_store
+    except PKIError:
+        found = None
+    return str(found) if found else f"{directory}/ev_trust"
 
 
 def cmd_secc(args: argparse.Namespace) -> int:
@@ -320,7 +333,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def cmd_pki_init(args: argparse.Namespace) -> int:
     from .pki import init_pki
 
-    for path in init_pki(args.directory, args.secc_id):
+    for path in init_pki(args.directory, args.secc_id, args.emaid):
         print(path)
     return 0
 
@@ -329,7 +342,7 @@ def _add_network(p: argparse.ArgumentParser, role: str) -> None:
     p.add_argument("--profile", help="built-in 'ac' or 'dc', or a TOML file (default: ac)")
     p.add_argument("--interface", metavar="IFACE", help="network interface: link-local IPv6 and SDP multicast on it")
     p.add_argument("--tls", action="store_true", help="TLS 1.2 as ISO 15118-2 prescribes")
-    p.add_argument("--pki", default="pki", help="folder made by `v2glab pki init` (default: ./pki)")
+    p.add_argument("--pki", default="pki", help="PKI folder: made by `v2glab pki init`, or the PKI_PATH of Josev's create_certs.sh (default: ./pki)")
     p.add_argument("--sdp-port", type=int, default=15118, help="UDP port of SDP (default 15118)")
     p.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines, with the raw hex")
     p.add_argument("--pcap", metavar="FILE", help="write every frame (SDP and V2GTP) to a pcapng capture")
@@ -406,9 +419,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     pki = sub.add_parser("pki", help="test certificates")
     pki_sub = pki.add_subparsers(dest="pki_command", required=True)
-    pki_init = pki_sub.add_parser("init", help="write a V2G root, two CPO Sub-CAs, an SECC leaf and the EV trust store")
+    pki_init = pki_sub.add_parser("init", help="write the ISO 15118-2 test PKI: V2G/CPO/CPS, OEM and MO chains, the EV trust store")
     pki_init.add_argument("directory")
     pki_init.add_argument("--secc-id", default="DEV2GE12345", help="common name of the SECC leaf")
+    pki_init.add_argument("--emaid", default="DEV2GC000000001", help="eMAID, the common name of the contract leaf (14-15 characters)")
     pki_init.set_defaults(func=cmd_pki_init)
 
     exi_parser = sub.add_parser("exi", help="encode and decode EXI messages")

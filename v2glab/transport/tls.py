@@ -11,6 +11,7 @@ import ssl
 from pathlib import Path
 
 from ..errors import V2GError
+from ..pki import PKIError, load_pki
 
 # [V2G2-614]: TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 (and the static-ECDH variant, which OpenSSL 3 no longer has)
 CIPHERS = "ECDHE-ECDSA-AES128-SHA256"
@@ -32,12 +33,15 @@ def _base(purpose: ssl.Purpose) -> ssl.SSLContext:
 
 
 def secc_context(pki_dir: str | Path) -> ssl.SSLContext:
-    """The SECC presents its leaf with Sub-CA 2 and Sub-CA 1 (secc_chain.pem) under the V2G root."""
+    """The SECC presents its leaf with Sub-CA 2 and Sub-CA 1 under the V2G root (v2glab's or Josev's PKI layout)."""
     pki = Path(pki_dir)
     ctx = _base(ssl.Purpose.CLIENT_AUTH)
     try:
-        ctx.load_cert_chain(pki / "secc_chain.pem", pki / "secc_leaf.key")
-    except (OSError, ssl.SSLError) as exc:
+        files = load_pki(pki).tls
+        if files is None:
+            raise OSError("no SECC certificate chain and key")
+        ctx.load_cert_chain(files.chain, files.key, password=files.password)
+    except (OSError, ssl.SSLError, PKIError) as exc:
         raise TLSSetupError(f"cannot load the SECC certificate from {pki}: {exc}; run `v2glab pki init {pki}`") from None
     return ctx
 
