@@ -25,3 +25,21 @@ VECTORS = load_vectors()
 @pytest.fixture(params=VECTORS, ids=[v["name"] for v in VECTORS])
 def vector(request: pytest.FixtureRequest) -> dict:
     return request.param
+
+
+@pytest.fixture(scope="session")
+def v2glab_pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A PKI written by `v2glab pki init`."""
+    from v2glab.pki import init_pki
+
+    path = tmp_path_factory.mktemp("v2glab-pki")
+    init_pki(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def josev_pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A PKI written by Josev's own create_certs.sh -v iso-2 (its PKI_PATH)."""
+    from tests.josev import make_josev_pki
+
+    return make_josev_pki(tmp_path_factory.mktemp("josev-pki"))

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from v2glab import exi
+from tests.josev import run_josev
 from v2glab.errors import EXIDecodeError, EXIEncodeError
-
-ROOT = Path(__file__).resolve().parents[2]
-JOSEV_PYTHON = ROOT / ".venv-josev" / "bin" / "python"
 
 # EMAIDType {Id "id4", "DEABCC123ABC56"} as EXIficient (Josev) and the current OpenV2G code it;
 # quoted in cbexigen issue 60 against the older, wrong output 80EC02B4B21A04...
@@ -49,20 +43,9 @@ def test_other_fragments_keep_their_type_grammar() -> None:
 
 
 def test_emaid_fragment_equals_josevs_exificient() -> None:
-    if not JOSEV_PYTHON.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Josev is not installed in .venv-josev")
-        pytest.skip("Josev is not installed in .venv-josev (see README, interop tests)")
-    script = (
-        "from iso15118.shared.settings import load_shared_settings; load_shared_settings()\n"
-        "from iso15118.shared.exi_codec import EXI\n"
-        "from iso15118.shared.exificient_exi_codec import ExificientEXICodec\n"
+    out = run_josev(
         "from iso15118.shared.messages.enums import Namespace\n"
         "from iso15118.shared.messages.iso15118_2.datatypes import EMAID\n"
-        "EXI().set_exi_codec(ExificientEXICodec())\n"
         "print(EXI().to_exi(EMAID(id='a1', value='UKSWI123456791A'), Namespace.ISO_V2_MSG_DEF).hex())\n"
     )
-    out = subprocess.run([str(JOSEV_PYTHON), "-c", script], capture_output=True, text=True, timeout=120, env={**os.environ, "LOG_LEVEL": "ERROR"})
-    assert out.returncode == 0, out.stderr[-2000:]
-    josev = bytes.fromhex(out.stdout.strip().splitlines()[-1])
-    assert josev == exi.encode_fragment("eMAID", {"@Id": "a1", "#text": "UKSWI123456791A"})
+    assert bytes.fromhex(out) == exi.encode_fragment("eMAID", {"@Id": "a1", "#text": "UKSWI123456791A"})
