@@ -14,6 +14,7 @@ and the contract leaf's common name is its eMAID.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +77,12 @@ def name(cn: str, dc: str) -> x509.Name:
     ])
 
 
+def random_serial() -> int:
+    """A positive random serial of 63 bits: X509SerialNumber is xs:integer, and EXI peers
+    (and v2glab's decoder, 10 octets at most) take 64-bit integers, not RFC 5280's 20 octets."""
+    return secrets.randbits(62) | 1 << 62
+
+
 def issue(subject: x509.Name, public_key: ec.EllipticCurvePublicKey, issuer: x509.Name, issuer_key: ec.EllipticCurvePrivateKey,
           *, ca: bool, path_length: int | None, usage: tuple[str, ...], not_before: dt.datetime, not_after: dt.datetime,
           serial: int | None = None) -> x509.Certificate:
@@ -85,7 +92,7 @@ def issue(subject: x509.Name, public_key: ec.EllipticCurvePublicKey, issuer: x50
         .subject_name(subject)
         .issuer_name(issuer)
         .public_key(public_key)
-        .serial_number(serial or x509.random_serial_number())
+        .serial_number(serial or random_serial())
         .not_valid_before(not_before)
         .not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=ca, path_length=path_length if ca else None), critical=True)
