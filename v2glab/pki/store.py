@@ -140,8 +140,10 @@ class _Source:
     def passwords(self, stem: str) -> list[bytes | None]:
         if self.layout == "v2glab":
             return [None]
-        own = _read_password(self.root / "private_keys" / _JOSEV_PASSWORDS.get(stem, "seccLeafPassword.txt"))
-        return [own, None, JOSEV_DEFAULT_PASSWORD]
+        path = self.root / "private_keys" / _JOSEV_PASSWORDS.get(stem, "seccLeafPassword.txt")
+        if path.exists():
+            return [_read_password(path)]  # as Josev: the file's first line, an empty file = no password
+        return [None, JOSEV_DEFAULT_PASSWORD]  # create_certs.sh's default
 
 
 def _layout(directory: Path) -> tuple[Path, str]:
@@ -184,7 +186,7 @@ def load_pki(directory: str | Path) -> PKI:
         trust = root / "ev_trust" if (root / "ev_trust").is_dir() else None
     else:
         chain, key = root / "certs" / "cpoCertChain.pem", root / "private_keys" / "seccLeaf.key"
-        tls = TLSFiles(chain, key, src.passwords("secc_leaf")[0] or JOSEV_DEFAULT_PASSWORD) if chain.exists() and key.exists() else None
+        tls = TLSFiles(chain, key, src.passwords("secc_leaf")[-1]) if chain.exists() and key.exists() else None
         trust = next((p for p in (root / "certs" / "v2gRootCACert.pem",) if p.exists()), None)
     return PKI(
         directory=directory, layout=layout,
