@@ -130,3 +130,15 @@ def test_pki_init_writes_the_chain(tmp_path: Path) -> None:
     chain = (tmp_path / "pki" / "secc_chain.pem").read_text()
     assert chain.count("BEGIN CERTIFICATE") == 3
     assert (tmp_path / "pki" / "ev_trust" / "v2g_root.pem").exists()
+
+
+def test_pki_init_writes_every_chain_and_checks_the_emaid(tmp_path: Path) -> None:
+    from v2glab.pki import load_pki
+
+    result = run("pki", "init", str(tmp_path / "pki"), "--emaid", "NLABC123456789X")
+    assert result.returncode == 0, result.stderr
+    for name in ("cps_chain.pem", "oem_chain.pem", "contract_chain.pem", "mo_sub_ca2.key", "oem_leaf.key"):
+        assert str(tmp_path / "pki" / name) in result.stdout.splitlines()
+    assert load_pki(tmp_path / "pki").emaid == "NLABC123456789X"
+    bad = run("pki", "init", str(tmp_path / "bad"), "--emaid", "DE-1")
+    assert bad.returncode == 2 and "eMAID 'DE-1' is not" in bad.stderr and "Traceback" not in bad.stderr

@@ -14,6 +14,7 @@ and the contract leaf's common name is its eMAID.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from ..errors import V2GError
+
 DEFAULT_EMAID = "DEV2GC000000001"
+# ISO 15118-2 Annex H: country (2 letters), provider (3 alphanumerics), instance (9), optional check character;
+# eMAIDType allows 14-15 characters, so no separators
+EMAID_SYNTAX = re.compile(r"[A-Z]{2}[A-Z0-9]{3}[A-Z0-9]{9}[A-Z0-9]?", re.IGNORECASE)
 DEFAULT_SECC_ID = "DEV2GE12345"
 
 
@@ -143,6 +149,8 @@ def init_pki(directory: str | Path, secc_id: str = DEFAULT_SECC_ID, emaid: str =
     ``cps_chain.pem``, ``oem_chain.pem``, ``contract_chain.pem``, and the EV's TLS trust
     store ``ev_trust/v2g_root.pem``.
     """
+    if not EMAID_SYNTAX.fullmatch(emaid):
+        raise V2GError(f"eMAID {emaid!r} is not 14-15 characters of the form CC PPP IIIIIIIII [check], e.g. {DEFAULT_EMAID}")
     out = Path(directory)
     (out / "ev_trust").mkdir(parents=True, exist_ok=True)
     made = build(secc_id, emaid)

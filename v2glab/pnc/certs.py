@@ -26,7 +26,6 @@ A good contract chain that expires within 21 days gives OK_CertificateExpiresSoo
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +34,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from ..pki.build import EMAID_SYNTAX
 from .errors import (
     FAILED_CERT_CHAIN_ERROR, FAILED_CERTIFICATE_EXPIRED, FAILED_CERTIFICATE_REVOKED, FAILED_CONTRACT_CANCELED,
     FAILED_NO_CERTIFICATE_AVAILABLE, OK, OK_CERTIFICATE_EXPIRES_SOON, PnCError,
@@ -42,8 +42,6 @@ from .errors import (
 
 MAX_SUB_CAS = 2
 EXPIRES_SOON = dt.timedelta(days=21)  # [V2G2-690]
-# ISO 15118-2 Annex H: country (2 letters), provider (3 alphanumerics), instance (9), optional check character
-EMAID_SYNTAX = re.compile(r"[A-Z]{2}[A-Z0-9]{3}[A-Z0-9]{9}[A-Z0-9]?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
