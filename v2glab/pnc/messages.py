@@ -21,8 +21,8 @@ from ..pki import Credential
 from ..pki.build import issue, name
 from . import certs, keys, signature
 from .errors import (
-    FAILED, FAILED_CERTIFICATE_EXPIRED, FAILED_CHALLENGE_INVALID, FAILED_METERING_SIGNATURE_NOT_VALID,
-    FAILED_NO_CERTIFICATE_AVAILABLE, FAILED_SIGNATURE_ERROR, OK, PnCError,
+    FAILED, FAILED_CERT_CHAIN_ERROR, FAILED_CERTIFICATE_EXPIRED, FAILED_CHALLENGE_INVALID, FAILED_METERING_SIGNATURE_NOT_VALID,
+    FAILED_NO_CERTIFICATE_AVAILABLE, OK, OK_CERTIFICATE_EXPIRES_SOON, PnCError,
 )
 
 GEN_CHALLENGE_LENGTH = 16  # genChallengeType [V2G2-475]
@@ -48,7 +48,7 @@ def chain_tree(leaf: x509.Certificate, sub_cas: Sequence[x509.Certificate], elem
 def chain_ders(tree: Any) -> tuple[bytes, list[bytes]]:
     """(leaf, Sub-CAs) of a received CertificateChainType content."""
     if not isinstance(tree, dict) or "Certificate" not in tree:
-        raise PnCError(certs.FAILED_CERT_CHAIN_ERROR, "no certificate chain in the message")
+        raise PnCError(FAILED_CERT_CHAIN_ERROR, "no certificate chain in the message")
     subs = tree.get("SubCertificates", {}).get("Certificate", [])
     return tree["Certificate"], list(subs if isinstance(subs, list) else [subs])
 
@@ -203,7 +203,7 @@ def accept_provisioning_res(res: dict[str, Any], sig: Any, v2g_roots: Iterable[x
     provisioning key for an installation, the current contract key for an update) must
     belong to the new contract certificate.
     """
-    if res.get("ResponseCode") not in (OK, certs.OK_CERTIFICATE_EXPIRES_SOON):
+    if res.get("ResponseCode") not in (OK, OK_CERTIFICATE_EXPIRES_SOON):
         raise PnCError(res.get("ResponseCode", FAILED), "the SECC did not provision a contract")
     leaf, subs = chain_ders(res.get("SAProvisioningCertificateChain"))
     cps = certs.check_chain(leaf, subs, v2g_roots, now=now, leaf_dc="CPS")

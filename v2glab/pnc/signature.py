@@ -79,6 +79,8 @@ def verify(signature: Any, elements: Sequence[SignedElement], public_key: ec.Ell
     Every element needs exactly one Reference whose digest matches, and no Reference may
     point elsewhere; the algorithms must be the ones ISO 15118-2 fixes.
     """
+    if not isinstance(public_key, ec.EllipticCurvePublicKey):
+        raise _fail(failure, "the signer's certificate has no EC public key (ISO 15118-2: P-256)")
     if not isinstance(signature, dict) or "SignedInfo" not in signature:
         raise _fail(failure, "the message carries no Signature in its header")
     info = signature["SignedInfo"]
