@@ -76,6 +76,7 @@ class PKI:
     mo_sub_ca2: Credential | None = None  # issues contract certificates (the SECC's stand-in for the MO backend)
     tls: TLSFiles | None = None
     trust_store: Path | None = None  # the EV's TLS trust anchors (a file or a folder of PEM files)
+    crls: tuple[x509.CertificateRevocationList, ...] = ()  # crls/*.pem|*.der: what the SECC treats as revoked
 
     @property
     def emaid(self) -> str | None:
@@ -96,6 +97,14 @@ def _read_cert(path: Path) -> x509.Certificate:
         return x509.load_pem_x509_certificate(data) if data.lstrip().startswith(b"-----") else x509.load_der_x509_certificate(data)
     except ValueError as exc:
         raise PKIError(f"{path}: not an X.509 certificate ({exc})") from None
+
+
+def _read_crl(path: Path) -> x509.CertificateRevocationList:
+    data = path.read_bytes()
+    try:
+        return x509.load_pem_x509_crl(data) if data.lstrip().startswith(b"-----") else x509.load_der_x509_crl(data)
+    except ValueError as exc:
+        raise PKIError(f"{path}: not a certificate revocation list ({exc})") from None
 
 
 def _read_key(path: Path, passwords: list[bytes | None]) -> ec.EllipticCurvePrivateKey:
@@ -188,8 +197,9 @@ def load_pki(directory: str | Path) -> PKI:
         chain, key = root / "certs" / "cpoCertChain.pem", root / "private_keys" / "seccLeaf.key"
         tls = TLSFiles(chain, key, src.passwords("secc_leaf")[-1]) if chain.exists() and key.exists() else None
         trust = next((p for p in (root / "certs" / "v2gRootCACert.pem",) if p.exists()), None)
+    crls = tuple(_read_crl(p) for p in sorted((root / "crls").glob("*")) if p.suffix in (".pem", ".der", ".crl"))
     return PKI(
-        directory=directory, layout=layout,
+        directory=directory, layout=layout, crls=crls,
         v2g_root=certs.get("v2g_root"), oem_root=certs.get("oem_root"), mo_root=certs.get("mo_root"),
         secc=credential("secc_leaf"), cps=credential("cps_leaf"), oem=credential("oem_leaf"),
         contract=credential("contract_leaf"), mo_sub_ca2=credential("mo_sub_ca2"),
