@@ -15,7 +15,7 @@ from . import __version__, exi
 from .errors import V2GError
 from . import v2gtp
 
-SCHEMA_CHOICES = ["iso15118-2", "din70121", "app"]
+SCHEMA_CHOICES = [s for s in exi.SCHEMAS if s != "xmldsig"]  # xmldsig only for signature fragments
 
 # The vendor reference's ChargingStatusRes (seed page), for `v2glab demo`.
 SEED_XML = """<?xml version="1.0" ?>
@@ -96,7 +96,7 @@ def cmd_exi_demo(args: argparse.Namespace) -> int:
     payload = exi.encode(message)
     frame = v2gtp.frame(payload)
     header, _ = v2gtp.parse_frame(frame)
-    decoded = exi.decode(payload, "iso15118-2")
+    decoded = exi.decode(payload, message.schema)
     print("ChargingStatusRes from the vendor reference, encoded by v2glab:\n")
     print(format_header(header))
     print(f"EXI ({len(payload)} bytes)    {payload.hex().upper()}\n")
@@ -147,10 +147,9 @@ def _pki_trust_store(directory: str) -> str:
 
 
 def cmd_secc(args: argparse.Namespace) -> int:
-    from .profiles import load_profile
     from .secc.server import SeccServer
 
-    profile = load_profile("secc", args.profile)
+    profile = _profile("secc", args)
     if args.sequence_timeout is not None:
         profile["timers"]["sequence_timeout"] = args.sequence_timeout
     tracer = _tracer(args)
@@ -178,7 +177,7 @@ def cmd_evcc(args: argparse.Namespace) -> int:
     from .evcc.client import run_evcc
     from .profiles import load_profile
 
-    profile = load_profile("evcc", args.profile)
+    profile = _profile("evcc", args)
     if args.loops is not None:
         profile["charge_loops"] = args.loops
     tracer = _tracer(args)
@@ -212,11 +211,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     async def main(pki: str | None) -> tuple[bool, str]:
         sdp_port = random.randint(20000, 40000)
-        server = SeccServer(load_profile("secc", mode), host="::1", ssl_context=secc_context(pki) if pki else None,
+        server = SeccServer(_profile("secc", args, mode), host="::1", ssl_context=secc_context(pki) if pki else None,
                             tracer=tracer, sdp_port=sdp_port, capture=capture)
         await server.start()
         try:
-            outcome = await run_evcc(load_profile("evcc", mode), ssl_context=evcc_context(f"{pki}/ev_trust") if pki else None,
+            outcome = await run_evcc(_profile("evcc", args, mode), ssl_context=evcc_context(f"{pki}/ev_trust") if pki else None,
                                      tracer=ev_tracer, sdp_target="::1", sdp_port=sdp_port)
             await asyncio.wait_for(server.session_done.wait(), 5)
         finally:
@@ -244,7 +243,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     script = Path(args.script)
     if not script.is_file():
         raise V2GError(f"script not found: {script}")
-    profile = load_profile(args.role, args.profile or ("dc" if args.dc else "ac"))
+    profile = _profile(args.role, args, args.profile or ("dc" if args.dc else "ac"))
     tls = _secc_tls(args) if args.role == "secc" else _evcc_tls(args)
     tracer = _tracer(args)
     tracer.keep_records = bool(args.junit or args.html)
@@ -278,10 +277,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_api(args: argparse.Namespace) -> int:
-    from .script import apidoc
+    from .script import api, apidoc
 
     roles = [args.role] if args.role else ["secc", "evcc"]
-    schemas = [args.schema] if args.schema else ["iso15118-2", "app"]
+    schemas = [args.schema] if args.schema else list(api.schemas())
     if args.format == "names":
         for role in roles:
             for name in apidoc.names(role, schemas):
@@ -338,8 +337,24 @@ def cmd_pki_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _profile(role: str, args: argparse.Namespace, name: str | None = None) -> dict:
+    """The role's profile, with ``--protocol`` (a comma-separated list in priority order) applied."""
+    from .profiles import load_profile
+    from .protocols import parse_list
+
+    profile = load_profile(role, name if name is not None else args.profile)
+    if getattr(args, "protocol", None):
+        profile["protocols"] = [p.name for p in parse_list(args.protocol)]
+    return profile
+
+
+PROTOCOL_HELP = ("comma-separated protocols in priority order, e.g. din70121,iso15118-2 "
+                 "(EVCC: offered; SECC: enabled; default: the profile's 'protocols')")
+
+
 def _add_network(p: argparse.ArgumentParser, role: str) -> None:
     p.add_argument("--profile", help="built-in 'ac' or 'dc', or a TOML file (default: ac)")
+    p.add_argument("--protocol", metavar="LIST", help=PROTOCOL_HELP)
     p.add_argument("--interface", metavar="IFACE", help="network interface: link-local IPv6 and SDP multicast on it")
     p.add_argument("--tls", action="store_true", help="TLS 1.2 as ISO 15118-2 prescribes")
     p.add_argument("--pki", default="pki", help="PKI folder: made by `v2glab pki init`, or the PKI_PATH of Josev's create_certs.sh (default: ./pki)")
@@ -356,6 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="run an SECC and an EVCC on loopback through a full charging session")
     demo.add_argument("--dc", action="store_true", help="a DC session (default AC)")
+    demo.add_argument("--protocol", metavar="LIST", help=PROTOCOL_HELP)
     demo.add_argument("--tls", action="store_true", help="over TLS, with a freshly generated test PKI")
     demo.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines")
     demo.add_argument("--pcap", metavar="FILE", help="write the session (the SECC's view) to a pcapng capture")
@@ -396,7 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     api_parser = sub.add_parser("api", help="list the generated Lua API")
     api_parser.add_argument("--role", choices=["secc", "evcc"])
-    api_parser.add_argument("--schema", choices=["iso15118-2", "app"])
+    api_parser.add_argument("--schema", choices=SCHEMA_CHOICES, help="a protocol, or 'app' (the handshake); default: all")
     api_parser.add_argument("--format", choices=["names", "markdown"], default="names")
     api_parser.set_defaults(func=cmd_api)
 

@@ -99,7 +99,7 @@ class Tracer:
             return []
         sender = role if direction == "tx" else ("EVCC" if role == "SECC" else "SECC")
         oracle = self._oracles.setdefault(connection, TimingOracle())
-        late = oracle.observe(mono, sender, message.body_name, message.body)
+        late = oracle.observe(mono, sender, message.body_name, message.body, message.schema)
         self.violations.extend(late)
         return late
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from v2glab.protocols import get
 from v2glab.protocols.oracle import TimingOracle
+
+ISO2 = get("iso15118-2")
 
 
 def test_current_demand_res_later_than_25_ms() -> None:
-    oracle = TimingOracle()
+    oracle = TimingOracle(ISO2)
     assert oracle.observe(10.000, "EVCC", "CurrentDemandReq") == []
     (late,) = oracle.observe(10.040, "SECC", "CurrentDemandRes", {"ResponseCode": "OK"})
     assert late.message == "CurrentDemandRes" and late.limit == "V2G_SECC_Msg_Performance_Time" and late.limit_s == 0.025
@@ -14,21 +17,21 @@ def test_current_demand_res_later_than_25_ms() -> None:
 
 
 def test_within_the_limits_nothing_is_flagged() -> None:
-    oracle = TimingOracle()
+    oracle = TimingOracle(ISO2)
     for t, sender, name in [(0, "EVCC", "SessionSetupReq"), (1.4, "SECC", "SessionSetupRes"), (2.0, "EVCC", "CurrentDemandReq"), (2.02, "SECC", "CurrentDemandRes"),
                             (3.0, "EVCC", "PowerDeliveryReq"), (7.0, "SECC", "PowerDeliveryRes")]:
         assert oracle.observe(t, sender, name, {}) == []
 
 
 def test_slower_than_the_ev_waits() -> None:
-    oracle = TimingOracle()
+    oracle = TimingOracle(ISO2)
     oracle.observe(0, "EVCC", "ChargingStatusReq")
     limits = {v.limit for v in oracle.observe(2.5, "SECC", "ChargingStatusRes", {})}
     assert limits == {"V2G_SECC_Msg_Performance_Time", "V2G_EVCC_Msg_Timeout"}
 
 
 def test_sequence_timeout_between_response_and_next_request() -> None:
-    oracle = TimingOracle()
+    oracle = TimingOracle(ISO2)
     oracle.observe(0, "EVCC", "SessionSetupReq")
     oracle.observe(0.1, "SECC", "SessionSetupRes", {})
     (late,) = oracle.observe(61, "EVCC", "ServiceDiscoveryReq")
@@ -36,7 +39,7 @@ def test_sequence_timeout_between_response_and_next_request() -> None:
 
 
 def test_ongoing_for_more_than_55_s() -> None:
-    oracle = TimingOracle()
+    oracle = TimingOracle(ISO2)
     t = 0.0
     flagged = []
     while t < 60:

@@ -10,7 +10,7 @@ from v2glab import exi
 from v2glab.evcc.session import EvccSession
 from v2glab.profiles import load_profile
 from v2glab.protocols.events import Close, Received, Send, StartTimer
-from v2glab.protocols.messages import DIN_NAMESPACE, ISO2_NAMESPACE, v2g_message
+from tests.helpers import DIN_NAMESPACE, ISO2_NAMESPACE, run_pair, v2g_message
 from v2glab.secc.session import SeccSession, SessionStore
 from v2glab.v2gtp import build_header, frame
 
@@ -125,8 +125,8 @@ def test_sequence_timeout_closes() -> None:
 
 def test_session_stop_is_a_sequence_error_inside_the_charge_loop() -> None:
     secc = new_secc()
+    setup(secc)
     secc.allowed = {"ChargingStatusReq", "PowerDeliveryReq"}
-    secc.session_id = SID
     (res,) = sent(secc.receive_data(req("SessionStopReq", {"ChargingSession": "Terminate"})))
     assert res.body["ResponseCode"] == "FAILED_SequenceError"
 
@@ -163,27 +163,10 @@ def test_wrong_energy_mode_is_refused() -> None:
 
 
 def _pair(mode: str, secc_profile: dict | None = None, evcc_changes: dict | None = None) -> tuple[list[str], Close | None, Close | None]:
-    """Run both cores against each other in memory; the EV's loop timer fires at once."""
-    secc = SeccSession(secc_profile or load_profile("secc", mode), SessionStore())
     ev_profile = load_profile("evcc", mode)
     ev_profile.update(evcc_changes or {})
-    evcc = EvccSession(ev_profile)
-    secc.start()
-    names: list[str] = []
-    outcome = {}
-    pending = [("evcc", evcc.start())]
-    while pending:
-        side, events = pending.pop(0)
-        target = secc if side == "evcc" else evcc
-        for event in events:
-            if isinstance(event, Send):
-                names.append(event.message.body_name)
-                pending.append(("secc" if side == "evcc" else "evcc", target.receive_data(event.frame)))
-            elif isinstance(event, StartTimer) and side == "evcc" and event.name == "charge loop period":
-                pending.append(("evcc", evcc.timeout()))
-            elif isinstance(event, Close):
-                outcome[side] = event
-    return names, outcome.get("secc"), outcome.get("evcc")
+    messages, secc_close, evcc_close = run_pair(secc_profile or load_profile("secc", mode), ev_profile)
+    return [m.body_name for m in messages], secc_close, evcc_close
 
 
 @pytest.mark.parametrize("mode", ["ac", "dc"])

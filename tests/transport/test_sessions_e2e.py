@@ -15,8 +15,9 @@ from v2glab import exi
 from v2glab.evcc.client import run_evcc
 from v2glab.pki import init_pki
 from v2glab.profiles import load_profile
-from v2glab.protocols.messages import ISO2_NAMESPACE, v2g_message
-from v2glab.secc.server import PORT_RANGE, SeccServer
+from tests.helpers import ISO2_NAMESPACE, v2g_message
+from v2glab.secc.server import SeccServer
+from v2glab.transport.listen import PORT_RANGE
 from v2glab.trace import NullTracer, Tracer
 from v2glab.transport import sdp
 from v2glab.transport.tls import evcc_context, secc_context

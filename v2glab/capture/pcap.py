@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import dpkt
+
+from ..transport.observers import endpoint  # noqa: F401 - re-exported for callers of the capture API
 from dpkt import pcapng
 
 MSS = 1400  # stream bytes per synthesized segment
@@ -113,13 +115,3 @@ class PcapWriter:
             self.tcp_close(key, closed_by_client=True)
         with self._lock:
             self._file.close()
-
-
-def endpoint(sockname: tuple | None) -> tuple[str, int]:
-    if not sockname:
-        return ("::1", 0)
-    host = sockname[0]
-    if host.startswith("::ffff:"):
-        host = host[7:]
-    return (host, sockname[1])
-

@@ -17,6 +17,7 @@ from typing import Any
 from .. import exi
 from ..trace import Tracer
 from .. import v2gtp
+from ..protocols import by_schema
 from .show import Frame, read_capture
 
 MAX_PAUSE = 5.0  # s: longer recorded pauses are shortened
@@ -56,6 +57,12 @@ def _with_session(frame: Frame, session_id: bytes | None) -> bytes:
     return v2gtp.frame(exi.encode(exi.Message(message.schema, message.name, content), validate=False))
 
 
+def _is_setup_response(message: exi.Message) -> bool:
+    """The response that assigns the SessionID, by the message's own protocol."""
+    protocol = by_schema(message.schema)
+    return protocol is not None and message.body_name[:-3] + "Req" in protocol.sequence.first
+
+
 async def _next_message(reader: asyncio.StreamReader, stream: v2gtp.V2GTPReader, pending: list, timeout: float) -> tuple[bytes, exi.Message] | None:
     while not pending:
         data = await asyncio.wait_for(reader.read(65536), timeout)
@@ -91,7 +98,7 @@ async def replay_evcc(path: str, host: str, port: int, tracer: Tracer, ssl_conte
             raw, message = got
             tracer.message("EVCC", "replay", "rx", raw, message)
             result.live.append(message.body_name)
-            if message.body_name == "SessionSetupRes":
+            if _is_setup_response(message):
                 session_id = message.session_id
     finally:
         writer.close()

@@ -7,10 +7,11 @@ import ssl
 from typing import Any
 
 from ..exi import grammar
+from ..protocols import APP_SCHEMA, parse_list
 from ..protocols.events import Close
-from ..trace import Tracer
 from ..transport import sdp
 from ..transport.connection import CoreProtocol
+from ..transport.observers import MessageObserver, PacketObserver, Silent
 from .session import EvccSession
 
 
@@ -19,15 +20,15 @@ async def run_evcc(
     host: str | None = None,
     port: int | None = None,
     ssl_context: ssl.SSLContext | None = None,
-    tracer: Tracer | None = None,
+    tracer: MessageObserver | None = None,
     interface: str | None = None,
     sdp_target: str = sdp.SDP_MULTICAST,
     sdp_port: int = sdp.SDP_PORT,
-    capture: Any = None,
+    capture: PacketObserver | None = None,
 ) -> Close:
     """Run one charging session; the Close says whether it ended normally and why not."""
-    tracer = tracer or Tracer()
-    for schema in ("app", "iso15118-2"):
+    tracer = tracer or Silent()
+    for schema in (APP_SCHEMA, *(p.schema for p in parse_list(profile["protocols"]))):
         grammar(schema)  # loaded before the session, not inside a response timeout
     if host is None or port is None:
         security = sdp.SECURITY_TLS if ssl_context else sdp.SECURITY_NONE

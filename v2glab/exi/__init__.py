@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import EXIDecodeError, EXIEncodeError, EXIError, ValidationError, V2GError
-from .codec import decode_fragment_tree, decode_tree, encode_fragment_tree, encode_tree
-from .grammar import SCHEMAS, grammar
+from .bits import BitWriter
+from .codec import _encode_value, decode_fragment_tree, decode_tree, encode_fragment_tree, encode_tree
+from .grammar import SCHEMAS, SimpleType, grammar
 from .message import Message, from_xml, to_xml
 
 # Second byte of a V2G_Message document: header 0x80, then the 7-bit root code.
@@ -30,6 +31,11 @@ def decode(data: bytes, schema: str) -> Message:
     """Decode an EXI document of ``schema`` ('iso15118-2', 'din70121', 'app' or 'xmldsig')."""
     root, content = decode_tree(grammar(schema), bytes(data))
     return Message(schema, root, content)
+
+
+def check_value(st: SimpleType, value: Any) -> None:
+    """Raise ValidationError (or EXIEncodeError) if ``value`` breaks the facets of simple type ``st``."""
+    _encode_value(BitWriter(), st, value, True)
 
 
 def encode_fragment(element: str, content: Any, schema: str = "iso15118-2", validate: bool = True) -> bytes:
@@ -62,6 +68,6 @@ def detect_schema(data: bytes) -> str:
 
 __all__ = [
     "Message", "encode", "decode", "encode_fragment", "decode_fragment", "from_xml", "to_xml",
-    "detect_schema", "grammar", "SCHEMAS", "V2GError", "EXIError", "EXIDecodeError", "EXIEncodeError",
+    "detect_schema", "check_value", "grammar", "SCHEMAS", "V2GError", "EXIError", "EXIDecodeError", "EXIEncodeError",
     "ValidationError",
 ]

@@ -33,15 +33,20 @@ class Received:
 
 @dataclass
 class StartTimer:
-    """(Re)start the one timer of this session; on expiry call ``timeout()``."""
+    """(Re)start the session's timer in ``slot``; on expiry call ``timeout(slot)``.
+
+    Most waits use the one "main" slot; the EV runs a second one for the long limit of a
+    loop (CableCheck, PreCharge, Ongoing) beside the per-message timeout.
+    """
 
     seconds: float
     name: str
+    slot: str = "main"
 
 
 @dataclass
 class StopTimer:
-    pass
+    slot: str = "main"
 
 
 @dataclass

@@ -1,45 +1,42 @@
-"""Message-level helpers shared by the engines: envelopes, handshake values, minimal responses."""
+"""Message-level helpers shared by the engines: message types by schema set, minimal FAILED responses."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
 
-from ..exi import Message
 from ..exi.grammar import TEXT, ComplexType, SimpleType, grammar
-
-ISO2_NAMESPACE = "urn:iso:15118:2:2013:MsgDef"
-DIN_NAMESPACE = "urn:din:70121:2012:MsgDef"
-# Protocol versions the SECC supports, keyed by namespace: (major, minor).
-SUPPORTED_PROTOCOLS = {ISO2_NAMESPACE: (2, 0)}
-
-
-def v2g_message(session_id: bytes, body_name: str, body: Any, schema: str = "iso15118-2") -> Message:
-    return Message(schema, "V2G_Message", {"Header": {"SessionID": session_id}, "Body": {body_name: body}})
-
 
 def response_name(request_name: str) -> str:
     """'ChargingStatusReq' -> 'ChargingStatusRes' (and the handshake's lower-case names)."""
     return request_name[:-3] + "Res"
 
 
-def body_type(name: str, schema: str = "iso15118-2") -> ComplexType:
-    """The complex type of a message body element, e.g. 'CurrentDemandRes'."""
+APP_SCHEMA = "app"  # as v2glab.protocols.APP_SCHEMA, which imports this module's plug-ins
+
+
+def _envelope(schema: str) -> Any:
+    from . import by_schema  # the registry imports the plug-ins, which import this module
+
+    protocol = by_schema(schema)
+    if protocol is None:
+        raise KeyError(f"no protocol uses the schema set {schema!r}")
+    return protocol.envelope
+
+
+def body_type(name: str, schema: str) -> ComplexType:
+    """The complex type of a message (body) element, e.g. 'CurrentDemandRes', or a handshake message."""
     g = grammar(schema)
-    if name in g.document_index and name.startswith("supportedAppProtocol"):
+    if schema == APP_SCHEMA:
         return g.document_index[name][2]
-    root = g.document_index["V2G_Message"][2]
-    return root.children["Body"][1].children[name][1]
+    return _envelope(schema).body_type(name)
 
 
-def message_names(schema: str = "iso15118-2") -> list[str]:
-    """Every message of a schema set: the Body's substitution members, or the handshake's roots."""
-    g = grammar(schema)
-    if "V2G_Message" not in g.document_index:
-        return [local for _uri, local, _t in g.document]
-    body = g.document_index["V2G_Message"][2].children["Body"][1]
-    # the substitution head is no message (DIN does not even declare it abstract)
-    return sorted(k for k in body.children if k not in g.abstract and k != "BodyElement")
+def message_names(schema: str) -> list[str]:
+    """Every message of a schema set: the protocol's messages, or the handshake's roots."""
+    if schema == APP_SCHEMA:
+        return [local for _uri, local, _t in grammar(schema).document]
+    return _envelope(schema).message_names()
 
 
 def _minimal_value(st: SimpleType) -> Any:
@@ -82,7 +79,7 @@ def _plan(t: ComplexType, abstract: frozenset[str]) -> dict[int, tuple[int, tupl
     return best
 
 
-def minimal(t: Any, schema: str = "iso15118-2") -> Any:
+def minimal(t: Any, schema: str) -> Any:
     """The smallest schema-valid content of a type: mandatory elements only, minimal values.
 
     Used for FAILED responses, which carry only what the schema demands [V2G2-736].
@@ -111,7 +108,7 @@ def minimal(t: Any, schema: str = "iso15118-2") -> Any:
     return node
 
 
-def failed_response(request_name: str, response_code: str, schema: str = "iso15118-2") -> tuple[str, dict]:
+def failed_response(request_name: str, response_code: str, schema: str) -> tuple[str, dict]:
     """The response to ``request_name`` with only mandatory fields and the given ResponseCode."""
     name = response_name(request_name)
     body = minimal(body_type(name, schema), schema)

@@ -14,7 +14,13 @@ schema's element tree, by these rules (the vendor reference's, see
   ``SelectedService``) also gets the reference's short names without the child;
 * enumerations become Lua tables named after the schema type, first letter upper
   case (``unitSymbolType`` -> ``UnitSymbolType``); unit symbols get the ``Unit_``
-  prefix the reference uses (``UnitSymbolType.Unit_A``).
+  prefix the reference uses (``UnitSymbolType.Unit_A``);
+* list helpers for every repeated element: ``Add_<Msg>_<Path>(value)`` appends an entry
+  with that leaf set, ``Exist_<Msg without Req/Res>_<Element>(fields...)`` tells whether
+  the received message's list holds an entry with those values (omitted ones match any).
+
+The same generator serves every protocol plug-in (``v2glab.protocols``) and the
+handshake; a name that exists in two protocols acts on the negotiated one.
 """
 
 from __future__ import annotations
@@ -24,10 +30,15 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from ..exi.grammar import TEXT, ComplexType, SimpleType, grammar
+from ..protocols import APP_SCHEMA, registry
 from ..protocols.messages import body_type, message_names
 
-SCHEMAS = {"iso15118-2": "iso15118-2", "app": "app"}  # DIN SPEC 70121 plugs in here later
 ROLE_TABLES = {"secc": "Secc", "evcc": "Evcc"}
+
+
+def schemas() -> tuple[str, ...]:
+    """The schema sets the API covers: every protocol plug-in's, and the handshake's."""
+    return (*(p.schema for p in registry().values()), APP_SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -156,7 +167,7 @@ def _aliases(schema: str, message: str, f: Field) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
-def messages(schema: str = "iso15118-2") -> tuple[MessageAPI, ...]:
+def messages(schema: str) -> tuple[MessageAPI, ...]:
     g = grammar(schema)
     out = []
     for name in message_names(schema):
@@ -178,10 +189,10 @@ def messages(schema: str = "iso15118-2") -> tuple[MessageAPI, ...]:
 
 
 @lru_cache(maxsize=None)
-def enums(schemas: tuple[str, ...] = ("iso15118-2", "app")) -> dict[str, dict[str, str]]:
+def enums(sets: tuple[str, ...] | None = None) -> dict[str, dict[str, str]]:
     """Lua enum tables: type name -> {key: schema value}. Same-named types of two schemas merge."""
     tables: dict[str, dict[str, str]] = {}
-    for schema in schemas:
+    for schema in sets or schemas():
         for t in grammar(schema).types.values():
             if isinstance(t, SimpleType) and t.kind == "enum":
                 table = tables.setdefault(enum_table_name(t), {})
@@ -198,22 +209,28 @@ class Function:
 
     table: str  # 'Secc' or 'Evcc'
     name: str  # 'Set_ChargingStatusRes_EVSEMaxCurrent_Value'
-    action: str  # receive, check_received, send, get, set, check
+    action: str  # receive, check_received, send, get, set, check, add, exist
     message: str
     field: Field | None = None
+    schema: str = APP_SCHEMA
+    items: tuple[Field, ...] = ()  # exist: the leaves of one entry, compared in this order
 
     @property
     def full_name(self) -> str:
         return f"{self.table}.{self.name}"
 
     def parameters(self) -> list[str]:
+        if self.action == "exist":
+            return [_param_name(f) for f in self.items]
         indices = [f"index{i + 1}" if len(self.field.lists) > 1 else "index" for i in range(len(self.field.lists))] if self.field else []
+        if self.action == "add":
+            return indices[:-1] + [_param_name(self.field)]
         if self.action in ("set", "check"):
             return indices + [_param_name(self.field, check=self.action == "check")]
         return indices
 
     def returns(self) -> str:
-        if self.action in ("check", "check_received"):
+        if self.action in ("check", "check_received", "exist"):
             return "boolean"
         if self.action != "get":
             return "-"
@@ -263,23 +280,57 @@ def lua_type(st: SimpleType) -> str:
     return "string"
 
 
-def functions(role: str, schema: str = "iso15118-2") -> list[Function]:
+@lru_cache(maxsize=None)
+def functions(role: str, schema: str) -> tuple[Function, ...]:
     """Every function of a role's table for one schema set, in message order."""
     table = ROLE_TABLES[role]
     out: list[Function] = []
     for api in messages(schema):
         incoming = api.is_request == (role == "secc")
         msg = api.name
+
+        def add(name: str, action: str, field: Field | None = None, items: tuple[Field, ...] = ()) -> None:
+            out.append(Function(table, name, action, msg, field, schema, items))
+
         if incoming:
-            out.append(Function(table, f"Receive_{msg}_001", "receive", msg))
-            out.append(Function(table, f"Check_Received_{msg}", "check_received", msg))
+            add(f"Receive_{msg}_001", "receive")
+            add(f"Check_Received_{msg}", "check_received")
         for f in api.fields:
             for name in (f.name, *f.aliases):
-                out.append(Function(table, f"Get_{msg}_{name}", "get", msg, f))
+                add(f"Get_{msg}_{name}", "get", f)
                 if incoming and role == "evcc" and f.kind == "leaf":
-                    out.append(Function(table, f"Check_{msg}_{name}", "check", msg, f))
+                    add(f"Check_{msg}_{name}", "check", f)
                 if not incoming:
-                    out.append(Function(table, f"Set_{msg}_{name}", "set", msg, f))
+                    add(f"Set_{msg}_{name}", "set", f)
+                    if f.kind == "leaf" and f.lists:
+                        add(f"Add_{msg}_{name}", "add", f)
+            if incoming and f.kind == "count" and not f.lists:
+                items = _entry_leaves(api, f)
+                if items:
+                    add(f"Exist_{msg[:-3]}_{_exist_path(schema, msg, f)}", "exist", f, items)
         if not incoming:
-            out.append(Function(table, f"Send_{msg}_001", "send", msg))
-    return out
+            add(f"Send_{msg}_001", "send")
+    return tuple(out)
+
+
+def _entry_leaves(api: MessageAPI, count: Field) -> tuple[Field, ...]:
+    """The leaves of one entry of a repeated element, no deeper list between (what Exist compares)."""
+    depth = len(count.keys)
+    return tuple(f for f in api.fields if f.kind == "leaf" and f.keys[:depth] == count.keys
+                 and f.lists == count.lists + (depth - 1,) and not f.keys[depth:].count("@"))
+
+
+def _exist_path(schema: str, message: str, count: Field) -> str:
+    """The repeated element's path without its list wrapper: SelectedServiceList_SelectedService -> SelectedService."""
+    path = list(count.path)
+    t: Any = body_type(message, schema)
+    keep = []
+    for i, key in enumerate(count.keys):
+        spec = t.children.get(key) if not t.is_simple else None
+        if spec is None:
+            break
+        child = spec[1]
+        if not (i + 1 < len(count.keys) and not child.is_simple and _wrapper_child(child) == count.keys[i + 1]):
+            keep.append(path[i])
+        t = child
+    return "_".join(keep)

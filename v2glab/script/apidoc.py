@@ -6,12 +6,14 @@ from typing import Iterable
 
 from .. import exi
 from ..profiles import load_profile
+from ..protocols import by_schema
 from ..v2gtp import PayloadType, build_header
 from . import api
 from .session import ScriptSession
 
-KOREAN = {"receive": "수신", "send": "송신", "set": "설정", "get": "조회", "check": "확인", "check_received": "확인"}
-ENGLISH = {"receive": "wait for", "send": "send", "set": "set", "get": "read", "check": "check", "check_received": "check that the last message received was"}
+KOREAN = {"receive": "수신", "send": "송신", "set": "설정", "get": "조회", "check": "확인", "check_received": "확인", "add": "추가", "exist": "확인"}
+ENGLISH = {"receive": "wait for", "send": "send", "set": "set", "get": "read", "check": "check", "check_received": "check that the last message received was",
+           "add": "append an entry with", "exist": "check that the received list holds an entry of"}
 
 
 def names(role: str, schemas: Iterable[str]) -> list[str]:
@@ -39,8 +41,18 @@ def _param_cell(f: api.Function) -> str:
     return ", ".join(params)
 
 
-def _default_frame(role: str, message: str) -> tuple[str, str]:
-    session = ScriptSession(role, load_profile(role))
+def _title(schema: str) -> str:
+    """The vendor's spelling of a protocol in page titles: ISO15118-2, DIN70121."""
+    protocol = by_schema(schema)
+    return protocol.title.replace(" SPEC", "").replace(" ", "") if protocol else "AppProtocol"
+
+
+def _default_frame(role: str, message: str, schema: str) -> tuple[str, str]:
+    protocol = by_schema(schema)
+    profile = load_profile(role, "ac" if protocol is None or "AC" in protocol.energy else "dc")
+    session = ScriptSession(role, profile)
+    if protocol is not None:
+        session._simulate(protocol)
     session.session_id = bytes.fromhex("634BBE48F628FEE4")
     msg = session.message(message)
     payload = exi.encode(msg, validate=False)
@@ -59,7 +71,7 @@ def markdown(roles: Iterable[str], schemas: Iterable[str]) -> str:
                 by_message.setdefault(f.message, []).append(f)
             for message, funcs in by_message.items():
                 outgoing = message.endswith("Req") == (role == "evcc") and not (role == "evcc" and message == "supportedAppProtocolRes")
-                parts.append(f"# {role.upper()} > {'ISO15118-2' if schema == 'iso15118-2' else 'AppProtocol'} > {message} API\n")
+                parts.append(f"# {role.upper()} > {_title(schema)} > {message} API\n")
                 parts.append("| API | 파라미터 (parameters) | 반환 (return) | 설명 (description) |\n|---|---|---|---|")
                 for f in funcs:
                     korean, english = _describe(f)
@@ -82,7 +94,7 @@ def markdown(roles: Iterable[str], schemas: Iterable[str]) -> str:
                 parts.append("```\n")
                 # the default message: what this role builds, or for a received one what v2glab's other role sends
                 sender = role if outgoing else ("evcc" if role == "secc" else "secc")
-                header, xml = _default_frame(sender, message)
+                header, xml = _default_frame(sender, message, schema)
                 parts.append(f"## V2GTP Header\n\n{header}\n\n## XML (default message of the built-in {sender.upper()} profile)\n\n```xml\n{xml}```\n")
     return "\n".join(p for p in parts if p is not None)
 

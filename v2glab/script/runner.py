@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import difflib
-import random
 import threading
 import time
 from pathlib import Path
@@ -26,18 +25,16 @@ from lupa import LuaRuntime
 
 from .. import exi
 from ..errors import EXIError, V2GError, ValidationError, V2GTPError
-from ..exi.bits import BitWriter
-from ..exi.codec import _encode_value
 from ..exi.grammar import SimpleType
 from ..protocols.messages import body_type, minimal
-from ..protocols.timing import EVCC_MSG_TIMEOUT
-from ..secc.server import PORT_RANGE
+from ..protocols.oracle import HANDSHAKE_EVCC
+from ..transport.listen import bind_dynamic
 from ..trace import Tracer
 from ..transport import sdp
 from ..v2gtp import V2GTPReader
 from ..report import TestCaseResult
 from . import api
-from .session import APP_MESSAGES, ScriptError, ScriptSession, Verdict, schema_of
+from .session import APP_MESSAGES, ScriptError, ScriptSession, Verdict
 
 # Tools beyond the generated API, the same for both tables (see README, "Negative tests").
 TOOLS = (
@@ -113,7 +110,11 @@ class ScriptRunner:
         self.host, self.port, self.ssl_context, self.interface = host, port, ssl_context, interface
         self.sdp_port, self.sdp_target = sdp_port, sdp_target
         self.session = ScriptSession(role, profile)
-        self.functions = {f.name: f for schema in api.SCHEMAS for f in api.functions(role, schema)}
+        # name -> schema set -> function: a name two protocols share acts on the negotiated one
+        self.functions: dict[str, dict[str, api.Function]] = {}
+        for schema in api.schemas():
+            for f in api.functions(role, schema):
+                self.functions.setdefault(f.name, {})[schema] = f
         self.other_table = "Evcc" if role == "secc" else "Secc"
         self.send_delay = 0.0
         self.last_response_time: float | None = None
@@ -152,15 +153,7 @@ class ScriptRunner:
         host = self.host or "::"
         if self.interface and host == "::":
             host = f"{sdp.link_local_address(self.interface)}%{self.interface}"
-        for attempt in range(50):
-            port = self.port or random.randint(*PORT_RANGE)
-            try:
-                self._server = await asyncio.start_server(accepted, host, port, ssl=self.ssl_context)
-                self.port = port
-                break
-            except OSError:
-                if self.port or attempt == 49:
-                    raise
+        self._server, self.port = await bind_dynamic(lambda port: asyncio.start_server(accepted, host, port, ssl=self.ssl_context), self.port)
         if self.sdp_port is not None:
             def answer(request: sdp.SDPRequest) -> sdp.SDPResponse:
                 address = sdp.link_local_address(self.interface) if self.interface else ("::1" if host in ("::", "::1") else host)
@@ -278,14 +271,20 @@ class ScriptRunner:
         except (V2GError, ValueError) as exc:
             return False, f"{self.table}.{name_s}: {exc}".encode()
 
+    def _function(self, name: str) -> api.Function | None:
+        variants = self.functions.get(name)
+        if not variants:
+            return None
+        return variants.get(self.session.protocol.schema) or next(iter(variants.values()))
+
     def _call(self, name: str, args: list[Any]) -> Any:
-        function = self.functions.get(name)
+        function = self._function(name)
         if function is not None:
             return getattr(self, f"_do_{function.action}")(function, args)
         tool = getattr(self, f"_tool_{name}", None) if name in TOOLS else None
         if tool is not None:
             return tool(args)
-        if name.startswith("Withhold_") and name.endswith("_001") and f"Send_{name[9:-4]}_001" in self.functions:
+        if name.startswith("Withhold_") and name.endswith("_001") and self._function(f"Send_{name[9:-4]}_001") is not None:
             return self._withhold(name[9:-4])
         candidates = list(self.functions) + [t for t in TOOLS if "{" not in t]
         close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
@@ -298,8 +297,9 @@ class ScriptRunner:
             raise ScriptError(f"argument {i + 1} ({what}) must be a number, got {_lua_type_name(args[i] if len(args) > i else None)}")
         return args[i]
 
-    def _indices(self, f: api.Function, args: list[Any]) -> tuple[list[int], list[Any]]:
-        n = len(f.field.lists) if f.field else 0
+    def _indices(self, f: api.Function, args: list[Any], n: int | None = None) -> tuple[list[int], list[Any]]:
+        if n is None:
+            n = len(f.field.lists) if f.field else 0
         indices = []
         for i in range(n):
             value = self._number(args, i, "index")
@@ -371,13 +371,40 @@ class ScriptRunner:
 
     def _minimal_for(self, f: api.Function, field: api.Field, item: bool = False) -> Any:
         """Minimal valid content for the element at ``field`` (an optional element or one list item)."""
-        t = body_type(f.message, schema_of(f.message))
+        t = body_type(f.message, f.schema)
         for key in field.keys:
             spec = t.children.get(key) if not t.is_simple else None
             if spec is None:
                 return {}
             t = spec[1]
-        return copy.deepcopy(minimal(t, schema_of(f.message)))
+        return copy.deepcopy(minimal(t, f.schema))
+
+    def _do_add(self, f: api.Function, args: list[Any]) -> None:
+        """Append an entry to the innermost list on the leaf's path, with the leaf set."""
+        field = f.field
+        outer = field.lists[:-1]
+        indices, rest = self._indices(f, args, len(outer))
+        if not rest:
+            raise ScriptError(f"needs a value ({', '.join(f.parameters())})")
+        root = self.session.body(f.message)
+        list_keys = field.keys[: field.lists[-1] + 1]
+        entries = list(self.session.get(root, list_keys, outer, indices) or [])
+        entry_field = api.Field(f.message, (), list_keys, outer, "count")
+        entries.append(self._minimal_for(f, entry_field, item=True))
+        self.session.set(root, list_keys, outer, indices, entries)
+        self.session.set(root, field.keys, field.lists, indices + [len(entries) - 1], self._to_python(field.type, rest[0], self.session.validate))
+
+    def _do_exist(self, f: api.Function, args: list[Any]) -> bool:
+        """Does the received message's list hold an entry with these values? nil matches anything."""
+        root = self._root(f, incoming=True)
+        entries = self.session.get(root, f.field.keys, (), []) if root is not None else None
+        wanted = [(item, None if i >= len(args) or args[i] is None else self._to_python(item.type, args[i], validate=False))
+                  for i, item in enumerate(f.items)]
+        depth = len(f.field.keys)
+        for entry in entries or []:
+            if all(value is None or self.session.get({"": entry}, ("",) + item.keys[depth:], (), []) == value for item, value in wanted):
+                return True
+        return False
 
     def _do_receive(self, f: api.Function, args: list[Any]) -> None:
         """Wait for the next message; a timeout is a FAIL verdict. Check_Received_<Msg>() tells what came."""
@@ -390,7 +417,7 @@ class ScriptRunner:
         if self.role == "secc":
             timeout = self.profile["timers"]["sequence_timeout"] if self.session.session_id else self.profile["timers"]["communication_setup_timeout"]
         else:
-            timeout = EVCC_MSG_TIMEOUT.get(f.message[:-3] + "Req", 2.0)
+            timeout = self.session.protocol.timing.msg_timeout(f.message[:-3] + "Req")
         message = self._receive(timeout)
         if message is None:
             what = "V2G_SECC_Sequence_Timeout" if self.role == "secc" else "V2G_EVCC_Msg_Timeout"
@@ -435,7 +462,7 @@ class ScriptRunner:
         else:
             data, sent = self.session.encode("supportedAppProtocolReq")
             self._send_bytes(data, sent)
-            message = self._receive(EVCC_MSG_TIMEOUT["supportedAppProtocolReq"])
+            message = self._receive(HANDSHAKE_EVCC.seconds)
             if message is None or not self.session.handshake_done:
                 raise ScriptError("the supportedAppProtocol handshake failed")
 
@@ -587,7 +614,9 @@ class ScriptRunner:
             try:
                 converted = bytes.fromhex(value.decode())
             except ValueError:
-                raise ScriptError(f"{value.decode(errors='replace')!r} is not hex") from None
+                # Not hex: its bytes, as the vendor's DIN pages set EVSEID ('KR*TC1*DIN*001') and
+                # EVerest sends the ASCII of its configured DIN EVSEID.
+                converted = bytes(value)
         elif kind == "b64":
             if not isinstance(value, bytes):
                 raise ScriptError(f"expects a (byte) string, got {_lua_type_name(value)}")
@@ -600,7 +629,7 @@ class ScriptRunner:
                 raise ScriptError(f"{converted!r} is not a {api.enum_table_name(st)} (one of {', '.join(st.values)})")
         if validate:
             try:
-                _encode_value(BitWriter(), st, converted, True)
+                exi.check_value(st, converted)
             except ValidationError as exc:
                 raise ScriptError(f"{exc.reason} [schema {exc.facet}; Secc/Evcc.Set_Validation(false) sends it anyway]") from None
             except EXIError as exc:

@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import exi
-from ..evcc.session import EvccSession
 from ..exi.grammar import TEXT
-from ..protocols.messages import body_type, minimal, v2g_message
-from ..secc.charger import Charger
-from ..secc.session import negotiate
+from ..protocols import APP_SCHEMA, Protocol, by_schema, chosen, negotiate, offer, parse_list
+from ..protocols.messages import body_type, minimal
 from ..v2gtp import HEADER_LENGTH, INVERSE_PROTOCOL_VERSION, PROTOCOL_VERSION, PayloadType, V2GTPHeader, build_header
 
 APP_MESSAGES = ("supportedAppProtocolReq", "supportedAppProtocolRes")
@@ -35,31 +33,56 @@ class Verdict:
     detail: str
 
 
-def schema_of(name: str) -> str:
-    return "app" if name in APP_MESSAGES else "iso15118-2"
-
-
 class ScriptSession:
     def __init__(self, role: str, profile: dict[str, Any]) -> None:
         self.role = role
         self.profile = profile
-        self.charger = Charger(profile) if role == "secc" else None
-        self.car = EvccSession(profile) if role == "evcc" else None
+        self.enabled: list[Protocol] = parse_list(profile["protocols"])
+        # Until the handshake picks one, messages are built in the profile's preferred protocol.
+        self.protocol: Protocol = self.enabled[0]
+        self.charger: Any = None
+        self.car: Any = None
         self.session_id: bytes | None = None if role == "secc" else b"\x00"
+        self._simulate(self.protocol)
         self.received: dict[str, exi.Message] = {}
         self.last_received: exi.Message | None = None
         self.building: dict[str, Any] = {}
         self.validate = True
         self.header_override: dict[str, int] = {}
         self.handshake_done = False
+        self._sent_offer: dict[str, Any] | None = None
         self.verdicts: list[Verdict] = []
+
+    def _simulate(self, protocol: Protocol) -> None:
+        """The negotiated protocol's charger or car pre-fills what the script builds."""
+        self.protocol = protocol
+        self.charger = protocol.charger(self.profile) if self.role == "secc" else None
+        self.car = protocol.car(self.profile) if self.role == "evcc" else None
+        if self.car is not None and self.session_id is not None:
+            self.car.session_id = self.session_id
+
+    def schema_of(self, name: str) -> str:
+        return APP_SCHEMA if name in APP_MESSAGES else self.protocol.schema
+
+    def _negotiated(self, request: exi.Message | None, response: dict[str, Any]) -> None:
+        """The handshake ended with ``response``: switch to the protocol it chose."""
+        if self.role == "secc":
+            protocol = negotiate(request.content, self.enabled)[1] if request else None
+            if protocol is not None and response.get("ResponseCode", "").startswith("OK"):
+                self._simulate(protocol)
+        else:
+            sent = self.received.get("supportedAppProtocolReq") or self._sent_offer
+            protocol = chosen(sent.content if isinstance(sent, exi.Message) else sent, response) if sent else None
+            if protocol is not None:
+                self._simulate(protocol)
 
     # -- receiving ----------------------------------------------------------
     def decode(self, header: V2GTPHeader, payload: bytes) -> exi.Message:
         if header.payload_type != PayloadType.EXI:
             raise exi.EXIDecodeError(f"payload type {header.payload_type:#06x} is not EXI", 0)
-        schema = "iso15118-2" if self.handshake_done else "app"
-        message = exi.decode(payload, schema)
+        schema = self.protocol.schema if self.handshake_done else APP_SCHEMA
+        detected = exi.detect_schema(payload) if self.handshake_done else APP_SCHEMA
+        message = exi.decode(payload, detected if by_schema(detected) else schema)
         self.on_message(message)
         return message
 
@@ -70,11 +93,13 @@ class ScriptSession:
         if name in APP_MESSAGES:
             if name == "supportedAppProtocolRes" or self.role == "secc":
                 self.handshake_done = name == "supportedAppProtocolRes" and message.content.get("ResponseCode", "").startswith("OK")
+            if name == "supportedAppProtocolRes" and self.handshake_done:
+                self._negotiated(None, message.content)
             return
-        if self.role == "secc" and name == "SessionSetupReq":
+        if self.role == "secc" and name in self.protocol.sequence.first:
             # [V2G2-756]: the SECC assigns a new SessionID unless a script set one
             self.session_id = self.session_id if self.session_id not in (None, b"\x00") else os.urandom(8)
-        if self.role == "evcc" and name == "SessionSetupRes" and message.session_id:
+        if self.role == "evcc" and name[:-3] + "Req" in self.protocol.sequence.first and message.session_id:
             self.session_id = message.session_id
             self.car.session_id = message.session_id
 
@@ -86,21 +111,23 @@ class ScriptSession:
         return self.building[name]
 
     def _prefill(self, name: str) -> Any:
-        schema = schema_of(name)
+        schema = self.schema_of(name)
         if self.role == "secc":
             request = name[:-3] + "Req"
             req_msg = self.received.get(request)
             req = req_msg.body if req_msg else None
             if name == "supportedAppProtocolRes":
-                return negotiate(req_msg.content if req_msg else {})[0]
+                return negotiate(req_msg.content if req_msg else {}, self.enabled)[0]
             handler = getattr(self.charger, request, None)
             if handler is not None:
                 try:
-                    req = req if req is not None else minimal(body_type(request))
-                    return handler(req, False) if request == "SessionSetupReq" else handler(req)
-                except (KeyError, TypeError):
-                    pass  # a request the charger cannot read: fall back to the minimal body
+                    req = req if req is not None else minimal(body_type(request, schema), schema)
+                    return handler(req)
+                except Exception:  # noqa: BLE001 - a request the charger cannot read (or refuses): the minimal body
+                    pass
         else:
+            if name == "supportedAppProtocolReq":
+                return offer(self.enabled)
             body = self.car.default_request(name)
             if body is not None:
                 return body
@@ -109,9 +136,9 @@ class ScriptSession:
     def message(self, name: str) -> exi.Message:
         body = self.body(name)
         if name in APP_MESSAGES:
-            return exi.Message("app", name, copy.deepcopy(body))
+            return exi.Message(APP_SCHEMA, name, copy.deepcopy(body))
         session_id = self.session_id if self.session_id is not None else b"\x00"
-        return v2g_message(session_id, name, copy.deepcopy(body))
+        return self.protocol.wrap(session_id, name, copy.deepcopy(body))
 
     def encode(self, name: str) -> tuple[bytes, exi.Message]:
         """The frame for ``name`` as built so far; then the next one starts from a fresh pre-fill."""
@@ -119,8 +146,11 @@ class ScriptSession:
         payload = exi.encode(message, validate=self.validate)
         frame = self.header(len(payload)) + payload
         del self.building[name]
+        if name == "supportedAppProtocolReq":
+            self._sent_offer = message.content
         if name == "supportedAppProtocolRes" and message.content.get("ResponseCode", "").startswith("OK"):
             self.handshake_done = True
+            self._negotiated(self.received.get("supportedAppProtocolReq"), message.content)
         return frame, message
 
     def header(self, length: int) -> bytes:

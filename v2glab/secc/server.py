@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import random
 import socket
 import ssl
 from typing import Any
 
 from ..exi import grammar
+from ..protocols import APP_SCHEMA, parse_list
 from ..protocols.events import Close
-from ..trace import Tracer
 from ..transport import sdp
 from ..transport.connection import CoreProtocol
+from ..transport.listen import bind_dynamic
+from ..transport.observers import MessageObserver, PacketObserver, Silent
 from .session import SeccSession, SessionStore
 
-# [V2G2-169] the SECC's TCP port is a dynamic port
-PORT_RANGE = (49152, 65535)
 
 
 class SeccServer:
@@ -26,17 +25,17 @@ class SeccServer:
         host: str = "::",
         port: int | None = None,
         ssl_context: ssl.SSLContext | None = None,
-        tracer: Tracer | None = None,
+        tracer: MessageObserver | None = None,
         interface: str | None = None,
         sdp_port: int | None = sdp.SDP_PORT,
         advertise: str | None = None,
-        capture: Any = None,
+        capture: PacketObserver | None = None,
     ) -> None:
         self.profile = profile
         self.host = host
         self.port = port
         self.ssl_context = ssl_context
-        self.tracer = tracer or Tracer()
+        self.tracer = tracer or Silent()
         self.interface = interface
         self.sdp_port = sdp_port
         self.advertise = advertise
@@ -49,22 +48,15 @@ class SeccServer:
         self.session_done = asyncio.Event()
 
     async def start(self) -> None:
-        for schema in ("app", "iso15118-2"):
+        for schema in (APP_SCHEMA, *(p.schema for p in parse_list(self.profile["protocols"]))):
             grammar(schema)  # load the tables now, not inside the first response's time budget
         host = self.host
         if self.interface and host in ("::", None):
             host = f"{sdp.link_local_address(self.interface)}%{self.interface}"
-        for attempt in range(50):
-            port = self.port or random.randint(*PORT_RANGE)
-            try:
-                loop = asyncio.get_running_loop()
-                self._server = await loop.create_server(self._protocol, host, port, ssl=self.ssl_context,
-                                                        family=socket.AF_INET6 if ":" in host else socket.AF_UNSPEC)
-                self.port = port
-                break
-            except OSError:
-                if self.port or attempt == 49:
-                    raise
+        loop = asyncio.get_running_loop()
+        family = socket.AF_INET6 if ":" in host else socket.AF_UNSPEC
+        self._server, self.port = await bind_dynamic(
+            lambda port: loop.create_server(self._protocol, host, port, ssl=self.ssl_context, family=family), self.port)
         kind = "TLS" if self.ssl_context else "TCP"
         self.tracer.note("SECC", f"listening on {kind} [{host}]:{self.port}")
         if self.sdp_port is not None:

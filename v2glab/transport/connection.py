@@ -6,15 +6,14 @@ import asyncio
 import time
 from typing import Callable, Protocol
 
-from ..capture.pcap import PcapWriter, endpoint
 from ..protocols.events import Close, Event, Received, Send, StartTimer, StopTimer
-from ..trace import Tracer
+from .observers import MessageObserver, PacketObserver, endpoint
 
 
 class SessionCore(Protocol):
     def start(self) -> list[Event]: ...
     def receive_data(self, data: bytes) -> list[Event]: ...
-    def timeout(self) -> list[Event]: ...
+    def timeout(self, slot: str = "main") -> list[Event]: ...
 
 
 class CoreProtocol(asyncio.Protocol):
@@ -24,7 +23,7 @@ class CoreProtocol(asyncio.Protocol):
     which keeps the per-message cost low when one SECC serves hundreds of EVs.
     """
 
-    def __init__(self, core: SessionCore, tracer: Tracer, role: str, name: str, capture: PcapWriter | None, on_done: Callable[[Close], None]) -> None:
+    def __init__(self, core: SessionCore, tracer: MessageObserver, role: str, name: str, capture: PacketObserver | None, on_done: Callable[[Close], None]) -> None:
         self.core = core
         self.tracer = tracer
         self.role = role
@@ -32,7 +31,7 @@ class CoreProtocol(asyncio.Protocol):
         self.capture = capture
         self.on_done = on_done
         self.transport: asyncio.Transport | None = None
-        self.timer: asyncio.TimerHandle | None = None
+        self.timers: dict[str, asyncio.TimerHandle] = {}
         self.outcome: Close | None = None
         self.we_are_client = role == "EVCC"
 
@@ -54,8 +53,9 @@ class CoreProtocol(asyncio.Protocol):
         self._perform(self.core.receive_data(data), arrived)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
+        for timer in self.timers.values():
+            timer.cancel()
+        self.timers.clear()
         peer_closed = self.outcome is None
         if self.outcome is None:
             self.outcome = Close(f"connection error: {exc}" if exc else "the peer closed the connection", ok=False)
@@ -64,9 +64,9 @@ class CoreProtocol(asyncio.Protocol):
         self.tracer.note(self.role, f"{self.name}: {'closed' if self.outcome.ok else 'FAILED'}: {self.outcome.reason}")
         self.on_done(self.outcome)
 
-    def _timeout(self) -> None:
-        self.timer = None
-        self._perform(self.core.timeout())
+    def _timeout(self, slot: str) -> None:
+        self.timers.pop(slot, None)
+        self._perform(self.core.timeout(slot))
 
     def _perform(self, events: list[Event], arrived: tuple[float, float] | None = None) -> None:
         for event in events:
@@ -78,13 +78,13 @@ class CoreProtocol(asyncio.Protocol):
             elif isinstance(event, Received):
                 self.tracer.message(self.role, self.name, "rx", event.header.to_bytes() + event.payload, event.message, event.error, at=arrived)
             elif isinstance(event, StartTimer):
-                if self.timer is not None:
-                    self.timer.cancel()
-                self.timer = asyncio.get_running_loop().call_later(event.seconds, self._timeout)
+                if event.slot in self.timers:
+                    self.timers[event.slot].cancel()
+                self.timers[event.slot] = asyncio.get_running_loop().call_later(event.seconds, self._timeout, event.slot)
             elif isinstance(event, StopTimer):
-                if self.timer is not None:
-                    self.timer.cancel()
-                    self.timer = None
+                timer = self.timers.pop(event.slot, None)
+                if timer is not None:
+                    timer.cancel()
             elif isinstance(event, Close):
                 self.outcome = event
                 self.transport.close()  # sends what is buffered first

@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..errors import V2GError, V2GTPError
-from ..protocols.timing import SDP_MAX_REQUESTS, SDP_RESPONSE_TIMEOUT
 from ..v2gtp import PayloadType, frame, parse_frame
+
+# SDP, EV side: 250 ms per request, at most 50 requests (ISO 15118-2 [V2G2-161], [V2G2-162]; DIN and -20 alike).
+SDP_RESPONSE_TIMEOUT = 0.25
+SDP_MAX_REQUESTS = 50
 
 SDP_PORT = 15118
 SDP_MULTICAST = "ff02::1"

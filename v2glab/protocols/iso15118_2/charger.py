@@ -1,42 +1,33 @@
-"""The simulated charger: what a conformant SECC answers to each request, from its profile.
+"""The simulated ISO 15118-2 charger: what a conformant SECC answers to each request, from its profile.
 
 Pure: it takes a decoded request body and returns a response body. The session
-core (``session.py``) does sequencing, SessionIDs and timers; a Lua script may
-replace any of these answers.
+core (``v2glab/secc/session.py``) does sequencing, SessionIDs and timers; a Lua
+script may replace any of these answers.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any, Callable
 
-from ..protocols.physical import physical, value_of
+from ..physical import physical, value_of
+from ..simulator import ChargerBase, Refused
 
 AC_MODES = {"AC_single_phase_core", "AC_three_phase_core"}
 
 
-class Charger:
+class Charger(ChargerBase):
     """Default responses of an SECC, one method per request, named after it."""
 
-    def __init__(self, profile: dict[str, Any], clock: Callable[[], float] = time.time) -> None:
-        self.profile = profile
-        self.clock = clock  # only for EVSETimeStamp; the session core itself has no clock
-        self.mode = "AC"
-        self.authorization_left = profile["authorization_ongoing"]
-        self.charge_parameter_left = profile["charge_parameter_ongoing"]
-        self.cable_check_left = profile["cable_check_ongoing"]
-        self.present_voltage = 0.0
-        self.present_current = 0.0
-        self.meter_wh = profile["meter"]["start_wh"]
-        self.selected_payment: str | None = None
-        dc = profile["dc"]
-        # Limits are constant for a charger: build their PhysicalValues once, not per message.
-        self.dc_limits = {
-            "EVSEMaximumVoltageLimit": physical(dc["max_voltage"], "V"),
-            "EVSEMaximumCurrentLimit": physical(dc["max_current"], "A"),
-            "EVSEMaximumPowerLimit": physical(dc["max_power"], "W"),
-        }
+    def __init__(self, profile: dict[str, Any], clock: Callable[[], float] | None = None) -> None:
+        super().__init__(profile, *(clock,) if clock else ())
+        self.mode = "AC"  # until ChargeParameterDiscoveryReq names the energy transfer mode
         self.ac_max_current = physical(profile["ac"]["max_current"], "A")
+
+    def failed(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        if self.mode == "DC" and "AC_EVSEStatus" in body:  # keep the status type of the session
+            del body["AC_EVSEStatus"]
+            body["DC_EVSEStatus"] = self.dc_status("EVSE_Shutdown")
+        return body
 
     # -- status blocks -----------------------------------------------------
     def ac_status(self) -> dict[str, Any]:
@@ -53,8 +44,8 @@ class Charger:
         return {"MeterID": self.profile["meter"]["meter_id"], "MeterReading": self.meter_wh, "TMeter": int(self.clock())}
 
     # -- one method per request -------------------------------------------
-    def SessionSetupReq(self, req: dict[str, Any], rejoined: bool = False) -> dict[str, Any]:
-        code = "OK_OldSessionJoined" if rejoined else "OK_NewSessionEstablished"
+    def SessionSetupReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        code = "OK_OldSessionJoined" if self.rejoined else "OK_NewSessionEstablished"
         body: dict[str, Any] = {"ResponseCode": code, "EVSEID": self.profile["evse_id"]}
         if self.profile["send_evse_timestamp"]:
             body["EVSETimeStamp"] = int(self.clock())
@@ -91,8 +82,7 @@ class Charger:
 
     def AuthorizationReq(self, req: dict[str, Any]) -> dict[str, Any]:
         # EIM: Ongoing (customer interaction) a configured number of times, then Finished [V2G2-854].
-        if self.authorization_left > 0:
-            self.authorization_left -= 1
+        if self.ongoing("authorization_left"):
             return {"ResponseCode": "OK", "EVSEProcessing": "Ongoing_WaitingForCustomerInteraction"}
         return {"ResponseCode": "OK", "EVSEProcessing": "Finished"}
 
@@ -105,8 +95,7 @@ class Charger:
             body["ResponseCode"] = "FAILED_WrongEnergyTransferMode"
         elif wrong_parameter:
             body["ResponseCode"] = "FAILED_WrongChargeParameter"
-        elif self.charge_parameter_left > 0:
-            self.charge_parameter_left -= 1
+        elif self.ongoing("charge_parameter_left"):
             body["EVSEProcessing"] = "Ongoing"
         if body["ResponseCode"] == "OK" and body["EVSEProcessing"] == "Finished":
             schedule = self.profile["schedule"]
@@ -130,16 +119,7 @@ class Charger:
                 "EVSEMaxCurrent": physical(ac["max_current"], "A"),
             }
         else:
-            dc = self.profile["dc"]
-            body["DC_EVSEChargeParameter"] = {
-                "DC_EVSEStatus": self.dc_status(),
-                "EVSEMaximumCurrentLimit": physical(dc["max_current"], "A"),
-                "EVSEMaximumPowerLimit": physical(dc["max_power"], "W"),
-                "EVSEMaximumVoltageLimit": physical(dc["max_voltage"], "V"),
-                "EVSEMinimumCurrentLimit": physical(dc["min_current"], "A"),
-                "EVSEMinimumVoltageLimit": physical(dc["min_voltage"], "V"),
-                "EVSEPeakCurrentRipple": physical(dc["peak_current_ripple"], "A"),
-            }
+            body["DC_EVSEChargeParameter"] = self.dc_evse_charge_parameter(self.dc_status())
         return body
 
     def PowerDeliveryReq(self, req: dict[str, Any]) -> dict[str, Any]:
@@ -170,40 +150,17 @@ class Charger:
         return {"ResponseCode": "OK", name: status}
 
     def CableCheckReq(self, req: dict[str, Any]) -> dict[str, Any]:
-        if self.cable_check_left > 0:
-            self.cable_check_left -= 1
+        if self.ongoing("cable_check_left"):
             return {"ResponseCode": "OK", "DC_EVSEStatus": self.dc_status(), "EVSEProcessing": "Ongoing"}
         return {"ResponseCode": "OK", "DC_EVSEStatus": self.dc_status(), "EVSEProcessing": "Finished"}
 
-    def _ramp(self, target: float) -> None:
-        """Move the simulated output voltage one step towards ``target``."""
-        step = self.profile["dc"]["voltage_step"]
-        target = min(target, self.profile["dc"]["max_voltage"])
-        if abs(target - self.present_voltage) <= step:
-            self.present_voltage = target
-        else:
-            self.present_voltage += step if target > self.present_voltage else -step
-
     def PreChargeReq(self, req: dict[str, Any]) -> dict[str, Any]:
-        self._ramp(value_of(req["EVTargetVoltage"]))
+        self.ramp(value_of(req["EVTargetVoltage"]))
         return {"ResponseCode": "OK", "DC_EVSEStatus": self.dc_status(), "EVSEPresentVoltage": physical(self.present_voltage, "V")}
 
     def CurrentDemandReq(self, req: dict[str, Any]) -> dict[str, Any]:
-        dc = self.profile["dc"]
-        self._ramp(value_of(req["EVTargetVoltage"]))
-        wanted = value_of(req["EVTargetCurrent"])
-        power_cap = dc["max_power"] / max(self.present_voltage, 1.0)
-        self.present_current = min(wanted, dc["max_current"], power_cap)
-        self.meter_wh += self.profile["meter"]["wh_per_loop"]
         return {
-            "ResponseCode": "OK",
-            "DC_EVSEStatus": self.dc_status(),
-            "EVSEPresentVoltage": physical(self.present_voltage, "V"),
-            "EVSEPresentCurrent": physical(round(self.present_current, 1), "A"),
-            "EVSECurrentLimitAchieved": wanted > dc["max_current"],
-            "EVSEVoltageLimitAchieved": value_of(req["EVTargetVoltage"]) > dc["max_voltage"],
-            "EVSEPowerLimitAchieved": wanted > power_cap,
-            **self.dc_limits,
+            **self.current_demand(req, self.dc_status()),
             "EVSEID": self.profile["evse_id"],
             "SAScheduleTupleID": self.profile["schedule"]["sa_schedule_tuple_id"],
             "MeterInfo": self.meter_info(),
@@ -211,8 +168,15 @@ class Charger:
         }
 
     def WeldingDetectionReq(self, req: dict[str, Any]) -> dict[str, Any]:
-        self._ramp(0.0)  # contactors open: the output discharges
+        self.ramp(0.0)  # contactors open: the output discharges
         return {"ResponseCode": "OK", "DC_EVSEStatus": self.dc_status("EVSE_NotReady"), "EVSEPresentVoltage": physical(self.present_voltage, "V")}
 
     def SessionStopReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        self.paused = req.get("ChargingSession") == "Pause"  # [V2G2-463] the EV may come back
         return {"ResponseCode": "OK"}
+
+    # Plug & Charge is not offered yet: the minimal response with FAILED.
+    def PaymentDetailsReq(self, req: dict[str, Any]) -> dict[str, Any]:
+        raise Refused("FAILED", "Plug & Charge is not offered by this SECC yet")
+
+    CertificateInstallationReq = CertificateUpdateReq = PaymentDetailsReq
