@@ -104,6 +104,7 @@ class EvccSession(FramedCore):
             self.session_id = self.car.session_id = message.session_id or b""
         elif message.session_id is not None and message.session_id != self.session_id:
             raise SessionFailed(f"{name} carries SessionID {message.session_id.hex().upper()}, not this session's")
+        self.car.response = message
         return self._next(name, self.car.step(name, body))
 
     def _handshake(self, body: dict[str, Any]) -> list[Event]:
@@ -128,7 +129,11 @@ class EvccSession(FramedCore):
     # -- outputs ----------------------------------------------------------
     def _request(self, name: str, body: dict[str, Any]) -> list[Event]:
         assert self.protocol is not None
-        return self._phase(name) + self._send(self.protocol.wrap(self.session_id, name, body))
+        message = self.protocol.wrap(self.session_id, name, body)
+        if self.car is not None and self.car.header:  # e.g. the Signature of an AuthorizationReq
+            message.content["Header"].update(self.car.header)
+            self.car.header = {}
+        return self._phase(name) + self._send(message)
 
     def _phase(self, request: str) -> list[Event]:
         """Start the loop limit when a repeated phase begins; stop it when the car moves on."""

@@ -15,6 +15,7 @@ A role whose files are missing is ``None``; the code that needs it says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from cryptography import x509
@@ -205,3 +206,13 @@ def load_pki(directory: str | Path) -> PKI:
         contract=credential("contract_leaf"), mo_sub_ca2=credential("mo_sub_ca2"),
         tls=tls, trust_store=trust,
     )
+
+
+@lru_cache(maxsize=16)
+def _cached(resolved: str) -> PKI:
+    return load_pki(resolved)
+
+
+def cached_pki(directory: str | Path) -> PKI:
+    """``load_pki`` once per folder and process: the engines ask for it on every connection."""
+    return _cached(str(Path(directory).resolve()))

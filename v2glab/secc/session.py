@@ -135,6 +135,7 @@ class SeccSession(FramedCore):
         handler = getattr(charger, name, None)
         if handler is None:
             return self._fail(name, "FAILED", f"{name}: the simulated charger does not answer it")
+        charger.request, charger.header = message, {}
         try:
             body = handler(req)
         except Refused as refused:
@@ -155,7 +156,10 @@ class SeccSession(FramedCore):
         protocol, charger = self.protocol, self.charger
         assert protocol is not None and charger is not None
         name = response_name(request)
-        events = self._send(protocol.wrap(self.session_id or b"\x00", name, body))
+        response = protocol.wrap(self.session_id or b"\x00", name, body)
+        if charger.header:  # e.g. the Signature of a CertificateInstallationRes
+            response.content["Header"].update(charger.header)
+        events = self._send(response)
         code = body.get("ResponseCode", "OK")
         if code.startswith("FAILED"):
             return events + self._close(f"{name} answered {code}", ok=False)
