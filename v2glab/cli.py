@@ -205,12 +205,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .trace import Tracer
 
     mode = "dc" if args.dc else "ac"
+    if args.pnc:  # Plug & Charge over TLS: the car installs a contract, then pays with it
+        args.tls = args.cert_install = True
     tracer = _tracer(args)  # the SECC's view shows every message once
     ev_tracer = Tracer(console=tracer.console, messages=False)
     capture = _capture(args)  # the SECC's view: it sees SDP and every frame of the session
 
     async def main(pki: str | None) -> tuple[bool, str]:
         sdp_port = random.randint(20000, 40000)
+        args.pki = pki
         server = SeccServer(_profile("secc", args, mode), host="::1", ssl_context=secc_context(pki) if pki else None,
                             tracer=tracer, sdp_port=sdp_port, capture=capture)
         await server.start()
@@ -232,7 +235,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         finally:
             if capture is not None:
                 capture.close()
-    print(f"\nv2glab demo ({mode.upper()}{', TLS' if args.tls else ''}): {'PASS' if ok else 'FAIL'}: {summary}")
+    kind = ", TLS, Plug & Charge" if args.pnc else ", TLS" if args.tls else ""
+    print(f"\nv2glab demo ({mode.upper()}{kind}): {'PASS' if ok else 'FAIL'}: {summary}")
     return 0 if ok else 1
 
 
@@ -345,7 +349,29 @@ def _profile(role: str, args: argparse.Namespace, name: str | None = None) -> di
     profile = load_profile(role, name if name is not None else args.profile)
     if getattr(args, "protocol", None):
         profile["protocols"] = [p.name for p in parse_list(args.protocol)]
+    _plug_and_charge(role, args, profile)
     return profile
+
+
+def _plug_and_charge(role: str, args: argparse.Namespace, profile: dict) -> None:
+    """--pnc (with --tls), --cert-install, --cert-update and --pki into the profile's pnc table."""
+    install, update = getattr(args, "cert_install", False), getattr(args, "cert_update", False)
+    if not getattr(args, "pnc", False):
+        if install or update:
+            raise V2GError("--cert-install and --cert-update need --pnc")
+        return
+    if not getattr(args, "tls", False):
+        # Contract is offered and used only over TLS (Josev, EVerest: "PnC is not allowed without TLS")
+        raise V2GError("--pnc needs --tls: Plug & Charge runs only over TLS")
+    if install and update:
+        raise V2GError("--cert-install and --cert-update exclude each other")
+    profile["pnc"]["pki"] = args.pki
+    if role == "secc":
+        profile["pnc"]["enabled"] = True
+    else:
+        profile["payment_option"] = "Contract"
+        profile["pnc"]["cert_install"] = install
+        profile["pnc"]["cert_update"] = update
 
 
 PROTOCOL_HELP = ("comma-separated protocols in priority order, e.g. din70121,iso15118-2 "
@@ -358,6 +384,7 @@ def _add_network(p: argparse.ArgumentParser, role: str) -> None:
     p.add_argument("--interface", metavar="IFACE", help="network interface: link-local IPv6 and SDP multicast on it")
     p.add_argument("--tls", action="store_true", help="TLS 1.2 as ISO 15118-2 prescribes")
     p.add_argument("--pki", default="pki", help="PKI folder: made by `v2glab pki init`, or the PKI_PATH of Josev's create_certs.sh (default: ./pki)")
+    p.add_argument("--pnc", action="store_true", help="Plug & Charge (ISO 15118-2, needs --tls): SECC offers Contract; EV pays with its contract")
     p.add_argument("--sdp-port", type=int, default=15118, help="UDP port of SDP (default 15118)")
     p.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines, with the raw hex")
     p.add_argument("--pcap", metavar="FILE", help="write every frame (SDP and V2GTP) to a pcapng capture")
@@ -373,6 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--dc", action="store_true", help="a DC session (default AC)")
     demo.add_argument("--protocol", metavar="LIST", help=PROTOCOL_HELP)
     demo.add_argument("--tls", action="store_true", help="over TLS, with a freshly generated test PKI")
+    demo.add_argument("--pnc", action="store_true", help="Plug & Charge: TLS, the car installs a contract and authorizes with it")
     demo.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines")
     demo.add_argument("--pcap", metavar="FILE", help="write the session (the SECC's view) to a pcapng capture")
     demo.add_argument("--quiet", action="store_true", help="no trace on the console")
@@ -394,6 +422,8 @@ def build_parser() -> argparse.ArgumentParser:
     evcc.add_argument("--sdp-target", default="ff02::1", help="where SDP requests go (default ff02::1)")
     evcc.add_argument("--trust", help="EV trust store: a PEM file or folder (default PKI/ev_trust)")
     evcc.add_argument("--loops", type=int, help="charge-loop requests before stopping")
+    evcc.add_argument("--cert-install", action="store_true", help="with --pnc: install a contract certificate first (CertificateInstallation)")
+    evcc.add_argument("--cert-update", action="store_true", help="with --pnc: renew the PKI's contract certificate first (CertificateUpdate)")
     evcc.set_defaults(func=cmd_evcc)
 
     run = sub.add_parser("run", help="run a Lua script that plays the SECC or the EVCC")
