@@ -142,3 +142,20 @@ def test_pki_init_writes_every_chain_and_checks_the_emaid(tmp_path: Path) -> Non
     assert load_pki(tmp_path / "pki").emaid == "NLABC123456789X"
     bad = run("pki", "init", str(tmp_path / "bad"), "--emaid", "DE-1")
     assert bad.returncode == 2 and "eMAID 'DE-1' is not" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_demo_with_plug_and_charge(tmp_path: Path) -> None:
+    result = run("demo", "--pnc", "--dc", "--quiet", "--log", str(tmp_path / "t.jsonl"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(DC, TLS, Plug & Charge): PASS" in result.stdout
+    received = [json.loads(line).get("message") for line in (tmp_path / "t.jsonl").read_text().splitlines()]
+    assert {"CertificateInstallationReq", "PaymentDetailsReq", "MeteringReceiptReq"} - set(received) == {"MeteringReceiptReq"}
+
+
+def test_pnc_flags_are_checked() -> None:
+    no_tls = run("secc", "--pnc")
+    assert no_tls.returncode == 2 and "--pnc needs --tls" in no_tls.stderr
+    alone = run("evcc", "--cert-update")
+    assert alone.returncode == 2 and "need --pnc" in alone.stderr
+    both = run("evcc", "--tls", "--pnc", "--cert-install", "--cert-update")
+    assert both.returncode == 2 and "exclude each other" in both.stderr
