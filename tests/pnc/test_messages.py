@@ -239,3 +239,26 @@ def test_josev_verifies_and_decrypts_what_v2glab_signs(josev_pki: Path) -> None:
     ok, ok2, key_hex = out.split()
     assert (ok, ok2) == ("True", "True")
     assert int(key_hex, 16) == handed_out.key.private_numbers().private_value
+
+
+def test_josev_ev_metering_receipt_signature_verifies(josev_pki: Path) -> None:
+    out = run_josev(
+        "from iso15118.shared.messages.enums import Namespace\n"
+        "from iso15118.shared.messages.iso15118_2.body import Body, MeteringReceiptReq\n"
+        "from iso15118.shared.messages.iso15118_2.datatypes import MeterInfo\n"
+        "from iso15118.shared.messages.iso15118_2.header import MessageHeader\n"
+        "from iso15118.shared.messages.iso15118_2.msgdef import V2GMessage\n"
+        "from iso15118.shared.security import KeyEncoding, KeyPasswordPath, KeyPath, create_signature, load_priv_key\n"
+        "req = MeteringReceiptReq(id='id1', session_id='0102030405060708', sa_schedule_tuple_id=1,\n"
+        "                         meter_info=MeterInfo(meter_id='M1', meter_reading=1234, t_meter=1700000000))\n"
+        "key = load_priv_key(KeyPath.CONTRACT_LEAF_PEM, KeyEncoding.PEM, KeyPasswordPath.CONTRACT_LEAF_KEY_PASSWORD)\n"
+        "sig = create_signature([(req.id, EXI().to_exi(req, Namespace.ISO_V2_MSG_DEF))], key)\n"
+        "msg = V2GMessage(header=MessageHeader(session_id='0102030405060708', signature=sig), body=Body(metering_receipt_req=req))\n"
+        "print(EXI().to_exi(msg, Namespace.ISO_V2_MSG_DEF).hex())\n",
+        env={"PKI_PATH": str(josev_pki) + "/"},
+    )
+    msg = exi.decode(bytes.fromhex(out), "iso15118-2").content
+    public = load_pki(josev_pki).contract.certificate.public_key()
+    req, sig = msg["Body"]["MeteringReceiptReq"], msg["Header"]["Signature"]
+    m.check_metering_receipt(req, sig, public, meter_reading=1234)
+    assert code_of(lambda: m.check_metering_receipt(req, sig, public, meter_reading=1235)) == "FAILED_MeteringSignatureNotValid"
