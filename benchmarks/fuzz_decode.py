@@ -2,8 +2,9 @@
 
     python benchmarks/fuzz_decode.py [--count 1000000] [--seed 15118]
 
-Seeds are the shared vectors (tests/fixtures/vectors). Each input is decoded with
-the schema of the seed it came from. Every input must end as a decoded message
+Seeds are the shared vectors (tests/fixtures/vectors): ISO 15118-2, DIN SPEC 70121,
+the handshake and the five ISO 15118-20 grammars. Each input is decoded with the
+schema of the seed it came from. Every input must end as a decoded message
 or an EXIDecodeError that names its bit offset; anything else is counted as a
 crash, printed, and makes the exit status 1. Also reported: inputs per second,
 the slowest single input, and the process's peak resident memory.
@@ -45,6 +46,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     outcomes: collections.Counter[str] = collections.Counter()
     by_mutator: collections.Counter[tuple[str, str]] = collections.Counter()
+    by_schema: collections.Counter[tuple[str, str]] = collections.Counter()
     crashes: list[tuple[str, bytes, str]] = []
     slowest = (0.0, b"")
     largest_input = 0
@@ -68,6 +70,7 @@ def main() -> int:
             slowest = (elapsed, data)
         outcomes[result] += 1
         by_mutator[(how, result)] += 1
+        by_schema[(schema, result)] += 1
     total = time.perf_counter() - started
     peak_rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"inputs                 {args.count}")
@@ -76,6 +79,9 @@ def main() -> int:
     print("by mutator (decoded / rejected):")
     for how in sorted({h for h, _ in by_mutator}):
         print(f"  {how:<20} {by_mutator[(how, 'decoded')]:>8} / {by_mutator[(how, 'rejected')]}")
+    print("by schema (decoded / rejected / crash):")
+    for schema in sorted({s for s, _ in by_schema}):
+        print(f"  {schema:<28} {by_schema[(schema, 'decoded')]:>8} / {by_schema[(schema, 'rejected')]:>8} / {by_schema[(schema, 'crash')]}")
     print(f"wall time              {total:.1f} s ({args.count / total:,.0f} inputs/s, {1e6 * total / args.count:.1f} µs per input)")
     print(f"slowest input          {1e3 * slowest[0]:.2f} ms ({len(slowest[1])} bytes)")
     print(f"largest input          {largest_input} bytes")

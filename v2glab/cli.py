@@ -14,6 +14,7 @@ import tempfile
 from . import __version__, exi
 from .errors import V2GError
 from . import v2gtp
+from .slac import command as slac_command
 
 SCHEMA_CHOICES = [s for s in exi.SCHEMAS if s != "xmldsig"]  # xmldsig only for signature fragments
 
@@ -166,6 +167,8 @@ def cmd_secc(args: argparse.Namespace) -> int:
         await server.serve_forever()
 
     try:
+        if not slac_command.before_session(args, "evse", profile, tracer, capture):
+            return 1
         asyncio.run(main())
     finally:
         if capture is not None:
@@ -183,6 +186,8 @@ def cmd_evcc(args: argparse.Namespace) -> int:
     tracer = _tracer(args)
     capture = _capture(args)
     try:
+        if not slac_command.before_session(args, "ev", profile, tracer, capture):
+            return 1
         outcome = asyncio.run(run_evcc(profile, args.host, args.port, _evcc_tls(args), tracer, args.interface,
                                        sdp_target=args.sdp_target, sdp_port=args.sdp_port, capture=capture))
     finally:
@@ -413,6 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
     secc.add_argument("--no-sdp", action="store_true", help="do not answer SDP")
     secc.add_argument("--sequence-timeout", type=float, help="seconds to wait for the next request (default 60)")
     secc.add_argument("--once", action="store_true", help="exit after the first session")
+    slac_command.add_options(secc)
     secc.set_defaults(func=cmd_secc)
 
     evcc = sub.add_parser("evcc", help="run one charging session as an EV (EVCC)")
@@ -424,7 +430,10 @@ def build_parser() -> argparse.ArgumentParser:
     evcc.add_argument("--loops", type=int, help="charge-loop requests before stopping")
     evcc.add_argument("--cert-install", action="store_true", help="with --pnc: install a contract certificate first (CertificateInstallation)")
     evcc.add_argument("--cert-update", action="store_true", help="with --pnc: renew the PKI's contract certificate first (CertificateUpdate)")
+    slac_command.add_options(evcc)
     evcc.set_defaults(func=cmd_evcc)
+
+    slac_command.add_command(sub)
 
     run = sub.add_parser("run", help="run a Lua script that plays the SECC or the EVCC")
     run.add_argument("script", metavar="SCRIPT.lua")

@@ -103,6 +103,46 @@ class Tracer:
         self.violations.extend(late)
         return late
 
+    def mme(self, sender: str, receiver: str, mme: Any, frame_bytes: bytes, error: str | None = None, at: float | None = None,
+            violations: list[str] | tuple[str, ...] = (), direction: str = "rx") -> None:
+        """One HomePlug management message (SLAC, ISO 15118-3), laid out like a V2G message: the
+        header fields (MMV, MMTYPE, Ethernet addresses) and the payload fields by name."""
+        now = at if at is not None else time.time()
+        if self.console is None and self._log is None:
+            return
+        previous = self._last.get("homeplug")
+        self._last["homeplug"] = now
+        delta_ms = None if previous is None else (now - previous) * 1000
+        name = mme.name if mme is not None else "(undecodable)"
+        stamp = dt.datetime.fromtimestamp(now).strftime("%H:%M:%S.%f")[:-3]
+        if self.console is not None:
+            lines = [f"[{stamp}] {sender} -> {receiver}  {name}" + (f"  (+{delta_ms:.1f} ms)" if delta_ms is not None else "")]
+            if mme is not None:
+                lines.append(f"  HomePlug  MMV 0x{mme.mmv:02X}  MMTYPE 0x{mme.mmtype:04X}  {mme.src} -> {mme.dst}  {len(frame_bytes)} bytes")
+                summary = mme.summary()
+                if summary:
+                    lines.append(f"  {summary}")
+            else:
+                lines.append(f"  raw {frame_bytes[:64].hex().upper()}")
+            if error:
+                lines.append(f"  error: {error}")
+            lines.extend(f"  TIMING VIOLATION: {v}" for v in violations)
+            with self._lock:
+                print("\n".join(lines), file=self.console, flush=True)
+        if self._log is not None:
+            record: dict[str, Any] = {"time": dt.datetime.fromtimestamp(now, dt.timezone.utc).isoformat(), "role": sender, "to": receiver,
+                                      "connection": "homeplug", "direction": direction, "message": name,
+                                      "delta_ms": None if delta_ms is None else round(delta_ms, 3), "hex": frame_bytes.hex().upper()}
+            if mme is not None:
+                record["homeplug"] = {"mmv": mme.mmv, "mmtype": f"0x{mme.mmtype:04X}", "src": mme.src, "dst": mme.dst, "fields": mme.summary()}
+            if error:
+                record["error"] = error
+            if violations:
+                record["timing_violations"] = list(violations)
+            with self._lock:
+                self._log.write(json.dumps(record) + "\n")
+                self._log.flush()
+
     def note(self, role: str, text: str) -> None:
         if self.console is not None:
             stamp = dt.datetime.now().strftime("%H:%M:%S.%f")[:-3]
@@ -126,6 +166,9 @@ class NullTracer(Tracer):
         super().__init__(console=None)
 
     def message(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def mme(self, *args: Any, **kwargs: Any) -> None:
         pass
 
     def note(self, role: str, text: str) -> None:

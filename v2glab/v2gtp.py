@@ -1,7 +1,11 @@
-"""V2G Transfer Protocol framing (ISO 15118-2 section 7.8.3), sans-I/O.
+"""V2G Transfer Protocol framing (ISO 15118-2 section 7.8.3, ISO 15118-20 Table 12), sans-I/O.
 
 Header, 8 bytes, big-endian: protocol version 0x01 [V2G2-067], its inverse 0xFE
 [V2G2-068], payload type (2 bytes), payload length (4 bytes).
+
+DIN SPEC 70121 and ISO 15118-2 send every message as 0x8001. ISO 15118-20 gives each
+message namespace its own payload type, and the receiver picks the EXI grammar by it:
+``PAYLOAD_TYPES`` is that table, ``check_payload_type`` the check of one message.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from .errors import V2GTPError
+from .exi import Message
 
 HEADER_LENGTH = 8
 PROTOCOL_VERSION = 0x01
@@ -24,12 +29,57 @@ _HEADER = struct.Struct(">BBHI")
 
 
 class PayloadType(IntEnum):
-    EXI = 0x8001  # EXI-encoded V2G message, the handshake included
+    EXI = 0x8001  # EXI-encoded V2G message, the handshake included (-20: the handshake only)
+    ISO20_COMMON_MESSAGES = 0x8002  # -20 "mainstream": SessionSetup .. SessionStop
+    ISO20_AC = 0x8003
+    ISO20_DC = 0x8004
+    ISO20_ACDP = 0x8005
+    ISO20_WPT = 0x8006
     SDP_REQUEST = 0x9000
     SDP_RESPONSE = 0x9001
 
 
 KNOWN_PAYLOAD_TYPES = frozenset(int(t) for t in PayloadType)
+
+# Schema set of a message -> the payload type it travels in (ISO 15118-20 Table 12 as
+# Josev's ISOV20PayloadTypes and libiso15118's io/sdp.hpp name it; see
+# iso15118-20-behaviour.md, "V2GTP payload types").
+PAYLOAD_TYPES: dict[str, PayloadType] = {
+    "app": PayloadType.EXI,
+    "din70121": PayloadType.EXI,
+    "iso15118-2": PayloadType.EXI,
+    "iso15118-20-CommonMessages": PayloadType.ISO20_COMMON_MESSAGES,
+    "iso15118-20-AC": PayloadType.ISO20_AC,
+    "iso15118-20-DC": PayloadType.ISO20_DC,
+    "iso15118-20-ACDP": PayloadType.ISO20_ACDP,
+    "iso15118-20-WPT": PayloadType.ISO20_WPT,
+}
+
+
+def payload_type_of(message: Message) -> PayloadType:
+    """The payload type a message must be framed with."""
+    try:
+        return PAYLOAD_TYPES[message.schema]
+    except KeyError:
+        raise V2GTPError(f"{message.schema} messages have no V2GTP payload type") from None
+
+
+def schemas_for_payload_type(payload_type: int) -> tuple[str, ...]:
+    """The schema sets a payload of this type may be decoded with (for ``exi.detect_schema``)."""
+    schemas = tuple(schema for schema, pt in PAYLOAD_TYPES.items() if pt == payload_type)
+    if not schemas:
+        raise V2GTPError(f"V2GTP payload type {payload_type:#06x} carries no EXI message")
+    return schemas
+
+
+def check_payload_type(payload_type: int, message: Message) -> None:
+    """Raise V2GTPError, naming both, when a message came in a payload type not its own."""
+    expected = payload_type_of(message)
+    if payload_type != expected:
+        raise V2GTPError(
+            f"V2GTP payload type {payload_type:#06x} does not carry {message.name} ({message.schema}), "
+            f"which travels as {expected:#06x}"
+        )
 
 
 @dataclass(frozen=True)
@@ -50,6 +100,11 @@ def build_header(payload_type: int, payload_length: int, version: int = PROTOCOL
 
 def frame(payload: bytes, payload_type: int = PayloadType.EXI) -> bytes:
     return build_header(payload_type, len(payload)) + payload
+
+
+def frame_message(message: Message, payload: bytes) -> bytes:
+    """Frame an encoded message with the payload type of its schema set."""
+    return frame(payload, payload_type_of(message))
 
 
 def parse_header(data: bytes, max_payload: int = DEFAULT_MAX_PAYLOAD) -> V2GTPHeader:

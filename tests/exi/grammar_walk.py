@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from v2glab.exi.grammar import TEXT, ComplexType, Grammar, SimpleType, State
+from v2glab.exi.grammar import TEXT, ComplexType, Grammar, SimpleType, State, advance
 
 BIG = 2**63
 # EXI carries any code point, but the trees also go through XML, which cannot hold
@@ -77,6 +77,7 @@ def tree(g: Grammar, t: Any, data: st.DataObject, depth: int = 0) -> Any:
     node: dict[str, Any] = {}
     state: State = t.states[0]
     steps = 0
+    count = 0  # copies taken in a counted loop: the walk stops offering the element at its bound
     while True:
         choices = [p for p in state.table if _usable(p, done_types, done_states, g.abstract)]
         if state.ee >= 0:
@@ -92,7 +93,7 @@ def tree(g: Grammar, t: Any, data: st.DataObject, depth: int = 0) -> Any:
             node.setdefault(key, []).append(value)
         else:
             node[key] = value
-        state = nxt
+        state, count = advance(state, nxt, count) if nxt.repeat else (nxt, count)
         steps += 1
     if t.text_type is not None and list(node) == [TEXT]:
         return node[TEXT]

@@ -75,6 +75,10 @@ class PcapWriter:
                 return
             self._writer.writepkt(data, ts=ts if ts is not None else time.time())
 
+    def ethernet(self, frame: bytes, ts: float | None = None) -> None:
+        """A whole Ethernet frame as it crossed the interface (SLAC's HomePlug MMEs, EtherType 0x88E1)."""
+        self._write(frame, ts)
+
     def udp(self, src: tuple[str, int], dst: tuple[str, int], payload: bytes, from_client: bool, ts: float | None = None) -> None:
         udp = dpkt.udp.UDP(sport=src[1], dport=dst[1], data=payload)
         udp.ulen = len(bytes(udp))

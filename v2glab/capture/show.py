@@ -142,6 +142,9 @@ def _sender(client: tuple | None, src: str, sport: int, message: exi.Message | N
 
 def show(path: str, tracer: object) -> list[Frame]:
     """Print a capture through a Tracer, as the SECC's view of the session."""
+    from .homeplug import show_mmes  # SLAC and other HomePlug MMEs first: they come before SDP
+
+    show_mmes(path, tracer)
     frames = read_capture(path)
     for f in frames:
         if f.transport == "UDP":

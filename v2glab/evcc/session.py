@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import exi
-from ..errors import EXIError, ValidationError
+from ..errors import EXIError, V2GTPError, ValidationError
 from ..protocols import APP_SCHEMA, Protocol, chosen, offer, parse_list
 from ..protocols.core import FramedCore
 from ..protocols.events import Close, Event, Received, Send, StartTimer, StateChanged, StopTimer
@@ -35,7 +35,7 @@ class EvccSession(FramedCore):
     def __init__(self, profile: dict[str, Any], protocols: list[Protocol] | None = None) -> None:
         self.profile = profile
         self.offered = protocols or parse_list(profile["protocols"])
-        self.offer = offer(self.offered)
+        self.offer = offer(self.offered, profile)
         self.protocol: Protocol | None = None
         self.car: CarBase | None = None
         self.reader = V2GTPReader()
@@ -52,11 +52,15 @@ class EvccSession(FramedCore):
         return self._send(exi.Message(APP_SCHEMA, APP, self.offer))
 
     def _frame(self, header: V2GTPHeader, payload: bytes) -> list[Event]:
-        if header.payload_type != PayloadType.EXI:
-            return self._close(f"payload type {header.payload_type:#06x} on a V2G connection", ok=False)
-        schema = APP_SCHEMA if self.protocol is None else self.protocol.schema
         try:
-            message = exi.decode(payload, schema)
+            if self.protocol is None:
+                if header.payload_type != PayloadType.EXI:
+                    raise V2GTPError(f"payload type {header.payload_type:#06x} is not EXI")
+                message = exi.decode(payload, APP_SCHEMA)
+            else:
+                message = self.protocol.envelope.decode(header.payload_type, payload)
+        except V2GTPError as exc:
+            return self._close(f"{exc} on a V2G connection", ok=False)
         except EXIError as exc:
             return [Received(header, payload, None, str(exc))] + self._close(f"undecodable EXI from the SECC: {exc}", ok=False)
         events: list[Event] = [Received(header, payload, message)]
@@ -154,7 +158,8 @@ class EvccSession(FramedCore):
         name = message.body_name
         self.pending = name
         self.timer = MSG_TIMEOUT
-        return [Send(frame(exi.encode(message)), message), StartTimer(self._msg_timeout(name), MSG_TIMEOUT)]
+        data = frame(exi.encode(message)) if self.protocol is None else self.protocol.envelope.frame(message)
+        return [Send(data, message), StartTimer(self._msg_timeout(name), MSG_TIMEOUT)]
 
     def _close(self, reason: str, ok: bool) -> list[Event]:
         events = super()._close(reason, ok)

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import EXIDecodeError, EXIEncodeError, ValidationError
 from .bits import BitReader, BitWriter
-from .grammar import TEXT, ComplexType, Grammar, SimpleType, grammar
+from .grammar import TEXT, ComplexType, Grammar, SimpleType, advance, grammar
 
 EXI_HEADER = 0x80  # distinguishing bits 10, no options, version 1 [V2G2-099]
 
@@ -114,6 +114,7 @@ def _encode_items(w: BitWriter, t: ComplexType, items: Any, validate: bool) -> N
     # ``carry`` counts zero bits still owed: the 1-bit EE (code 0) that closes a simple
     # element is merged into the width of the next write instead of a write of its own.
     carry = 0
+    count = 0  # copies taken in the current counted loop (grammar.advance)
     for key, value in items:
         for item in value if type(value) is list else (value,):
             try:
@@ -147,7 +148,10 @@ def _encode_items(w: BitWriter, t: ComplexType, items: Any, validate: bool) -> N
                     w.bits(code << 1, state.width + carry + 1)
                     _encode_value(w, child, item, validate)
                     carry = 1
-                state = nxt
+                if nxt.repeat:
+                    state, count = advance(state, nxt, count)
+                else:
+                    state = nxt
             except (EXIEncodeError, ValidationError) as exc:
                 exc.prefix(key)
                 raise
@@ -368,6 +372,7 @@ def _decode_complex(r: BitReader, t: ComplexType) -> Any:
     node: dict[str, Any] = {}
     state = t.states[0]
     carry = 0  # the EE bit of a simple element, read together with the next event code
+    count = 0  # copies taken in the current counted loop (grammar.advance)
     while True:
         at = r.pos
         width = state.width
@@ -410,7 +415,10 @@ def _decode_complex(r: BitReader, t: ComplexType) -> Any:
             node[TEXT] = _decode_value(r, child if child is not None else _UNTYPED)
         else:
             raise EXIDecodeError(f"wildcard element in {t.id}: not supported (never sent in V2G)", at)
-        state = nxt
+        if nxt.repeat:
+            state, count = advance(state, nxt, count)
+        else:
+            state = nxt
     if t.text_type is not None and len(node) == 1 and TEXT in node:
         return node[TEXT]  # canonical form: bare value when there are no attributes
     return node

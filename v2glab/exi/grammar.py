@@ -18,6 +18,11 @@ SCHEMAS: dict[str, str] = {
     "din70121": "din70121",
     "app": "app",
     "xmldsig": "xmldsig",
+    "iso15118-20-CommonMessages": "iso15118_20_common_messages",
+    "iso15118-20-AC": "iso15118_20_ac",
+    "iso15118-20-DC": "iso15118_20_dc",
+    "iso15118-20-WPT": "iso15118_20_wpt",
+    "iso15118-20-ACDP": "iso15118_20_acdp",
 }
 
 # Keys of the message tree that are not child elements.
@@ -58,10 +63,15 @@ class SimpleType:
 class State:
     """One normalised grammar state (non-terminal) of a complex type."""
 
-    __slots__ = ("width", "by_name", "ee", "ch", "table", "expected")
+    __slots__ = ("width", "by_name", "ee", "ch", "table", "expected", "repeat", "exit")
 
     def __init__(self) -> None:
         self.width = 0
+        # A counted loop state stands for the optional copies of a bounded repetition:
+        # ``repeat`` copies at most (0: an ordinary state); after the last one the walk
+        # goes to ``exit``, the same productions without the repeated element.
+        self.repeat = 0
+        self.exit: State | None = None
         # element or '@attribute' local name -> (event code, type, next State, is_list)
         self.by_name: dict[str, tuple] = {}
         self.ee = -1  # event code of EE, -1 when the element may not end here
@@ -107,6 +117,11 @@ class Grammar:
             self.types[tid] = ComplexType(tid, mixed)
         for tid, (_mixed, states) in module.COMPLEX.items():
             self._link(self.types[tid], states)
+        for tid, loops in getattr(module, "REPEAT", {}).items():
+            states = self.types[tid].states
+            for index, bound, exit_index in loops:
+                states[index].repeat = bound
+                states[index].exit = states[exit_index]
         # Document: SE(G0..Gn-1), SE(*) -> ceil(log2(n + 1)) bits (EXI 8.4.1, no second level).
         self.document = [(self._uri(ns), local, self.types[tid]) for ns, local, tid in module.DOCUMENT]
         self.document_width = len(self.document).bit_length()
@@ -172,10 +187,23 @@ class Grammar:
 
 @lru_cache(maxsize=None)
 def grammar(schema: str) -> Grammar:
-    """The compiled grammar of a schema set: 'iso15118-2', 'din70121', 'app' or 'xmldsig'."""
+    """The compiled grammar of a schema set: one of ``SCHEMAS``."""
     try:
         module_name = SCHEMAS[schema]
     except KeyError:
         raise V2GError(f"unknown schema {schema!r}; known: {', '.join(SCHEMAS)}") from None
     module = importlib.import_module(f"{__package__}.grammars.{module_name}")
     return Grammar(schema, module)
+
+
+def advance(state: State, nxt: State, count: int) -> tuple[State, int]:
+    """The state after a production of ``state`` leading to ``nxt``, and the loop count.
+
+    Only needed when ``nxt.repeat``: a production into a counted loop from outside
+    is its first copy, one from the loop itself another; the last allowed copy
+    leaves the loop for its exit state.
+    """
+    count = count + 1 if nxt is state else 1
+    if count >= nxt.repeat:
+        return nxt.exit, 0
+    return nxt, count

@@ -13,7 +13,14 @@ the options ISO 15118-2 fixes ([V2G2-099]: strict = false, no string table):
   followed by its content: a particle grammar ending in EE, a CH for simple
   content, or EE alone;
 * particles repeat their term ``minOccurs`` times, then ``maxOccurs - minOccurs``
-  optional copies, or a loop when unbounded;
+  optional copies, or a loop when unbounded. Optional copies of a bounded
+  repetition (maxOccurs 1024 in -2, 2048 in -20) are not unrolled into one state
+  each: the copies share one *counted loop* state, written to ``REPEAT`` as
+  (state, bound, exit state). The runtime counts the copies taken and moves to
+  the exit state, which lacks the repeated element's production, after the last
+  allowed copy. That is exactly the unrolled grammar's behaviour (the state after
+  the last copy has one production less, so event codes may narrow), without its
+  states;
 * an element term offers every member of its substitution group, head included,
   sorted by local name then URI; a choice offers its particles in schema order;
 * mixed content adds an untyped CH to every state of the particle grammar;
@@ -50,6 +57,12 @@ SCHEMA_SETS: dict[str, tuple[str, str]] = {
     "app": ("iso15118-2/V2G_CI_AppProtocol.xsd", "app"),
     # SignedInfo is signed as a fragment over the xmldsig grammar alone (ISO 15118-2 J.4).
     "xmldsig": ("iso15118-2/xmldsig-core-schema.xsd", "xmldsig"),
+    # ISO 15118-20: one grammar per message namespace, each with CommonTypes and xmldsig.
+    "iso15118-20-CommonMessages": ("iso15118-20/V2G_CI_CommonMessages.xsd", "iso15118_20_common_messages"),
+    "iso15118-20-AC": ("iso15118-20/V2G_CI_AC.xsd", "iso15118_20_ac"),
+    "iso15118-20-DC": ("iso15118-20/V2G_CI_DC.xsd", "iso15118_20_dc"),
+    "iso15118-20-WPT": ("iso15118-20/V2G_CI_WPT.xsd", "iso15118_20_wpt"),
+    "iso15118-20-ACDP": ("iso15118-20/V2G_CI_ACDP.xsd", "iso15118_20_acdp"),
 }
 
 OUT_DIR = Path(__file__).resolve().parent / "grammars"
@@ -99,6 +112,8 @@ class _NFA:
 
     def __init__(self) -> None:
         self.edges: list[list[tuple[tuple | None, int | None]]] = []
+        # counted loops: (node after one optional copy, node after the particle, number of optional copies)
+        self.loops: list[tuple[int, int, int]] = []
 
     def new(self) -> int:
         self.edges.append([])
@@ -111,9 +126,12 @@ class _NFA:
 class GrammarBuilder:
     """Turns one XSD schema set into EXI grammar tables."""
 
-    def __init__(self, entry_xsd: Path) -> None:
+    def __init__(self, entry_xsd: Path, counted_loops: bool = True) -> None:
         import xmlschema  # generator-only dependency
 
+        # counted_loops=False unrolls bounded repetitions, one state per copy: the
+        # reference the tests compare the counted loops against.
+        self.counted_loops = counted_loops
         self._xmlschema = xmlschema
         self.schema = xmlschema.XMLSchema10(str(entry_xsd))
         self.namespaces = sorted(
@@ -122,8 +140,10 @@ class GrammarBuilder:
             if sc.target_namespace not in SKIP_NAMESPACES
         )
         self.ns_index = {ns: i for i, ns in enumerate(self.namespaces)}
+        self.name = entry_xsd.stem
         self.simple: dict[str, tuple] = {}
         self.complex: dict[str, tuple] = {}
+        self.repeat: dict[str, tuple] = {}  # type id -> ((loop state, bound, exit state), ...)
         self._ids: dict[int, str] = {}
         self._pending: list[tuple[str, Any]] = []
         self._subst = self._substitution_members()
@@ -300,7 +320,10 @@ class GrammarBuilder:
             nfa.add(cur, None, s)
             nfa.add(e, (EE,), end)
         lists = self._list_children(t)
-        return (bool(t.mixed), self._normalise(nfa, start, lists, tid))
+        states, repeat = self._normalise(nfa, start, lists, tid)
+        if repeat:
+            self.repeat[tid] = repeat
+        return (bool(t.mixed), states)
 
     @staticmethod
     def _is_wildcard(attr: Any) -> bool:
@@ -319,6 +342,17 @@ class GrammarBuilder:
             nfa.add(cur, None, s)
             nfa.add(e, None, cur)
             nfa.add(cur, None, end)
+        elif p.max_occurs - p.min_occurs >= 2 and self.counted_loops:
+            if type(p).__name__ != "XsdElement":
+                raise NotImplementedError(f"{tid}: bounded repetition of a group has no V2G use")
+            # One copy of the term stands for all optional copies; its end state loops
+            # back to it, and the runtime counts (see REPEAT in the module docstring).
+            s, e = self._term(nfa, p, tid)
+            nfa.add(cur, None, s)
+            nfa.add(cur, None, end)
+            nfa.add(e, None, s)
+            nfa.add(e, None, end)
+            nfa.loops.append((e, end, p.max_occurs - p.min_occurs))
         else:
             for _ in range(p.max_occurs - p.min_occurs):
                 s, e = self._term(nfa, p, tid)
@@ -389,7 +423,7 @@ class GrammarBuilder:
         counts = walk(t.content)
         return {name for name, n in counts.items() if n > 1}
 
-    def _normalise(self, nfa: _NFA, start: int, lists: set[str], tid: str) -> tuple:
+    def _normalise(self, nfa: _NFA, start: int, lists: set[str], tid: str) -> tuple[tuple, tuple]:
         def productions(state: frozenset[int]) -> list[tuple[tuple, frozenset[int] | None]]:
             ordered: OrderedDict[tuple, set[int]] = OrderedDict()
             visited: set[int] = set()
@@ -419,16 +453,25 @@ class GrammarBuilder:
         index: dict[frozenset[int], int] = {frozenset([start]): 0}
         queue = [frozenset([start])]
         states: list[tuple] = []
+        loop_of = {frozenset([e]): (frozenset([end]), bound) for e, end, bound in nfa.loops}
+
+        def number(target: frozenset[int]) -> int:
+            if target not in index:
+                index[target] = len(index)
+                queue.append(target)
+                if target in loop_of:  # the exit state exists as soon as its loop does
+                    number(loop_of[target][0])
+            return index[target]
+
         while queue:
             state = queue.pop(0)
             row = []
             for term, target in productions(state):
                 nxt = None
                 if target is not None:
-                    if target not in index:
-                        index[target] = len(index)
-                        queue.append(target)
-                    nxt = index[target]
+                    nxt = number(target)
+                    if target in loop_of and term[0] not in (SE, SE_ANY):
+                        raise NotImplementedError(f"{tid}: a counted loop entered by {term[0]}")
                 kind = term[0]
                 if kind == SE:
                     row.append((SE, term[1], term[2], term[3], term[2] in lists, nxt))
@@ -441,7 +484,8 @@ class GrammarBuilder:
                 else:
                     row.append((EE,))
             states.append(tuple(row))
-        return tuple(states)
+        repeat = tuple(sorted((index[key], bound, index[exit_]) for key, (exit_, bound) in loop_of.items() if key in index))
+        return tuple(states), repeat
 
     # -- document and fragment grammars -----------------------------------
     def document(self) -> tuple:
@@ -462,22 +506,33 @@ class GrammarBuilder:
         return tuple(out)
 
 
-def render(name: str, schemas_dir: Path) -> str:
-    entry, _module = SCHEMA_SETS[name]
-    entry_path = schemas_dir / entry
-    builder = GrammarBuilder(entry_path)
-    builder.build()
-    sources = sorted({Path(sc.url).name: sc.url for sc in builder.schema.maps.iter_schemas() if sc.url and sc.target_namespace not in SKIP_NAMESPACES}.items())
-    digests = [f"#   {fname}  sha256 {hashlib.sha256(Path(url.removeprefix('file://')).read_bytes()).hexdigest()}" for fname, url in sources]
-    body = OrderedDict(
-        NAME=name,
+def tables(builder: GrammarBuilder) -> OrderedDict:
+    """The module-level tables of one schema set, in the order they are written."""
+    return OrderedDict(
+        NAME=builder.name,
         NAMESPACES=tuple(builder.namespaces),
         DOCUMENT=builder.document(),
         FRAGMENT=builder.fragment(),
         ABSTRACT=builder.abstract(),
         SIMPLE=dict(sorted(builder.simple.items())),
         COMPLEX=dict(sorted(builder.complex.items())),
+        REPEAT=dict(sorted(builder.repeat.items())),
     )
+
+
+def build(name: str, schemas_dir: Path, counted_loops: bool = True) -> GrammarBuilder:
+    builder = GrammarBuilder(schemas_dir / SCHEMA_SETS[name][0], counted_loops)
+    builder.name = name
+    builder.build()
+    return builder
+
+
+def render(name: str, schemas_dir: Path) -> str:
+    entry, _module = SCHEMA_SETS[name]
+    builder = build(name, schemas_dir)
+    sources = sorted({Path(sc.url).name: sc.url for sc in builder.schema.maps.iter_schemas() if sc.url and sc.target_namespace not in SKIP_NAMESPACES}.items())
+    digests = [f"#   {fname}  sha256 {hashlib.sha256(Path(url.removeprefix('file://')).read_bytes()).hexdigest()}" for fname, url in sources]
+    body = tables(builder)
     lines = [
         f'"""EXI grammar tables for the {name} schema set. Generated; do not edit.',
         "",
@@ -496,7 +551,7 @@ def render(name: str, schemas_dir: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m v2glab.exi.grammar_gen", description=__doc__.split("\n")[0])
-    parser.add_argument("--schemas", required=True, type=Path, help="folder holding iso15118-2/ and din70121/")
+    parser.add_argument("--schemas", required=True, type=Path, help="folder holding iso15118-2/, din70121/ and iso15118-20/")
     parser.add_argument("--check", action="store_true", help="fail if the committed tables differ from a fresh run")
     parser.add_argument("--out", type=Path, default=OUT_DIR)
     args = parser.parse_args(argv)

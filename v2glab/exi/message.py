@@ -17,6 +17,12 @@ ROOT_NAMESPACES = {
     "urn:din:70121:2012:MsgDef": "din70121",
     "urn:iso:15118:2:2010:AppProtocol": "app",
     "http://www.w3.org/2000/09/xmldsig#": "xmldsig",
+    # ISO 15118-20: no envelope; the root is the message, its namespace names the grammar.
+    "urn:iso:std:iso:15118:-20:CommonMessages": "iso15118-20-CommonMessages",
+    "urn:iso:std:iso:15118:-20:AC": "iso15118-20-AC",
+    "urn:iso:std:iso:15118:-20:DC": "iso15118-20-DC",
+    "urn:iso:std:iso:15118:-20:WPT": "iso15118-20-WPT",
+    "urn:iso:std:iso:15118:-20:ACDP": "iso15118-20-ACDP",
 }
 
 # Declared on every root, as the vendor reference shows them.
@@ -68,8 +74,10 @@ class Message:
 
     @property
     def session_id(self) -> bytes | None:
-        if self.name == "V2G_Message":
-            return self.content.get("Header", {}).get("SessionID")
+        """The header's SessionID: V2G_Message/Header in DIN and -2, the message's own Header in -20."""
+        if self.name == "V2G_Message" or self.schema.startswith("iso15118-20-"):
+            header = self.content.get("Header") if type(self.content) is dict else None
+            return header.get("SessionID") if type(header) is dict else None
         return None
 
     def to_xml(self) -> str:

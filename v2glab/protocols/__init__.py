@@ -42,11 +42,12 @@ def get(name: str) -> Protocol:
 
 
 def by_namespace(namespace: str) -> Protocol | None:
-    return next((p for p in registry().values() if p.namespace == namespace), None)
+    return next((p for p in registry().values() if namespace in p.namespaces), None)
 
 
 def by_schema(schema: str) -> Protocol | None:
-    return next((p for p in registry().values() if p.schema == schema), None)
+    """The protocol whose messages use this schema set (ISO 15118-20 has several)."""
+    return next((p for p in registry().values() if schema in p.schemas), None)
 
 
 def parse_list(names: str | Iterable[str]) -> list[Protocol]:
@@ -55,11 +56,15 @@ def parse_list(names: str | Iterable[str]) -> list[Protocol]:
     return [get(n.strip()) for n in items if n.strip()]
 
 
-def offer(protocols: Iterable[Protocol]) -> dict[str, Any]:
-    """supportedAppProtocolReq body: the protocols in priority order, SchemaID 1, 2, ..."""
+def offer(protocols: Iterable[Protocol], profile: dict[str, Any] | None = None) -> dict[str, Any]:
+    """supportedAppProtocolReq body: the protocols in priority order, SchemaID 1, 2, ...
+
+    A protocol with several namespaces (ISO 15118-20) offers those the car's profile needs.
+    """
+    entries = [(ns, p) for p in protocols for ns in p.offered(profile)]
     return {"AppProtocol": [
-        {"ProtocolNamespace": p.namespace, "VersionNumberMajor": p.version[0], "VersionNumberMinor": p.version[1], "SchemaID": i, "Priority": i}
-        for i, p in enumerate(protocols, start=1)
+        {"ProtocolNamespace": ns, "VersionNumberMajor": p.version[0], "VersionNumberMinor": p.version[1], "SchemaID": i, "Priority": i}
+        for i, (ns, p) in enumerate(entries, start=1)
     ]}
 
 
@@ -70,7 +75,7 @@ def negotiate(request: dict[str, Any], enabled: Iterable[Protocol]) -> tuple[dic
     protocol needs the same major version; another minor gives ...WithMinorDeviation.
     Returns the response body and the chosen protocol (None: Failed_NoNegotiation).
     """
-    speaks = {p.namespace: p for p in enabled}
+    speaks = {ns: p for p in enabled for ns in p.namespaces}
     for entry in sorted(request.get("AppProtocol", []), key=lambda e: e["Priority"]):
         protocol = speaks.get(entry["ProtocolNamespace"])
         if protocol and entry["VersionNumberMajor"] == protocol.version[0]:

@@ -13,8 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
+from .. import exi
+from ..errors import EXIDecodeError, V2GTPError
 from ..exi import Message
 from ..exi.grammar import ComplexType, grammar
+from ..v2gtp import PayloadType, frame
 
 STOP = "SessionStopReq"
 
@@ -24,13 +27,36 @@ STOP = "SessionStopReq"
 class V2GMessageEnvelope:
     """DIN SPEC 70121 and ISO 15118-2: every message is a V2G_Message with Header and Body.
 
-    The body element names the message; the header carries the SessionID.
+    The body element names the message; the header carries the SessionID. Every
+    message travels as V2GTP payload type 0x8001. (ISO 15118-20 has no envelope: each
+    message is its own document with its own Header and payload type; its plug-in
+    supplies an envelope with the same methods.)
     """
 
     schema: str
 
+    @property
+    def schemas(self) -> tuple[str, ...]:
+        return (self.schema,)
+
+    def schema_of(self, name: str) -> str:
+        """The schema set a message of this protocol is encoded with."""
+        return self.schema
+
     def wrap(self, session_id: bytes, name: str, body: Any) -> Message:
         return Message(self.schema, "V2G_Message", {"Header": {"SessionID": session_id}, "Body": {name: body}})
+
+    def decode(self, payload_type: int, payload: bytes) -> Message:
+        """The message in a V2GTP payload; EXIDecodeError if it is no message of this protocol."""
+        if payload_type != PayloadType.EXI:
+            raise V2GTPError(f"payload type {payload_type:#06x} is not EXI (0x8001)")
+        message = exi.decode(payload, self.schema)
+        if message.name != "V2G_Message":
+            raise EXIDecodeError(f"root element {message.name} is not V2G_Message", 8)
+        return message
+
+    def frame(self, message: Message, validate: bool = True) -> bytes:
+        return frame(exi.encode(message, validate))
 
     def body_type(self, name: str) -> ComplexType:
         root = grammar(self.schema).document_index["V2G_Message"][2]
@@ -157,6 +183,20 @@ class Protocol:
     energy: tuple[str, ...] = ("AC", "DC")  # what it can charge
     sequence_error: str = "FAILED_SequenceError"  # [V2G2-538], [V2G-DC-390]
     unknown_session: str = "FAILED_UnknownSession"  # [V2G2-460], [V2G-DC-391]
+    # More handshake namespaces of the same protocol (ISO 15118-20 offers -20:DC, -20:AC, ...);
+    # ``offered(profile)`` picks those a car offers, the SECC accepts them all.
+    more_namespaces: tuple[str, ...] = ()
+    offered_namespaces: Callable[[dict[str, Any]], tuple[str, ...]] | None = None
+
+    @property
+    def namespaces(self) -> tuple[str, ...]:
+        return (self.namespace, *self.more_namespaces)
+
+    def offered(self, profile: dict[str, Any] | None) -> tuple[str, ...]:
+        """The namespaces a car with this profile offers for this protocol."""
+        if self.offered_namespaces is None or profile is None:
+            return (self.namespace,)
+        return self.offered_namespaces(profile)
 
     def message_names(self) -> list[str]:
         return self.envelope.message_names()
@@ -166,6 +206,10 @@ class Protocol:
 
     def wrap(self, session_id: bytes, name: str, body: Any) -> Message:
         return self.envelope.wrap(session_id, name, body)
+
+    @property
+    def schemas(self) -> tuple[str, ...]:
+        return self.envelope.schemas
 
     def __str__(self) -> str:
         return self.title

@@ -14,6 +14,7 @@ from typing import Any, Callable
 from .physical import physical, value_of
 
 Step = tuple  # (request name, body) or (request name, body, seconds to wait before sending)
+REPEAT_PAUSE = 0.05  # s between requests the SECC answered Ongoing
 
 
 class SessionFailed(Exception):
@@ -131,6 +132,14 @@ class CarBase:
         self.repeats += 1
         if self.repeats > self.profile["max_ongoing"]:
             raise SessionFailed(f"{what} still not finished after {self.repeats - 1} repetitions")
+
+    def while_ongoing(self, body: dict[str, Any], request: str) -> Step | None:
+        """While EVSEProcessing is not Finished, the same request again after a pause; else None."""
+        if body["EVSEProcessing"] != "Finished":
+            self.again(request[:-3])
+            return request, self.default_request(request) or {}, REPEAT_PAUSE
+        self.repeats = 0
+        return None
 
     def step(self, response: str, body: dict[str, Any]) -> Step | None:
         """The next request after ``response`` (None: the session is complete)."""

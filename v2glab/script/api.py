@@ -38,7 +38,7 @@ ROLE_TABLES = {"secc": "Secc", "evcc": "Evcc"}
 
 def schemas() -> tuple[str, ...]:
     """The schema sets the API covers: every protocol plug-in's, and the handshake's."""
-    return (*(p.schema for p in registry().values()), APP_SCHEMA)
+    return (*(s for p in registry().values() for s in p.schemas), APP_SCHEMA)
 
 
 @dataclass(frozen=True)

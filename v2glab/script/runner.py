@@ -275,7 +275,8 @@ class ScriptRunner:
         variants = self.functions.get(name)
         if not variants:
             return None
-        return variants.get(self.session.protocol.schema) or next(iter(variants.values()))
+        negotiated = [f for f in variants.values() if f.schema == self.session.schema_of(f.message)]
+        return negotiated[0] if negotiated else next(iter(variants.values()))
 
     def _call(self, name: str, args: list[Any]) -> Any:
         function = self._function(name)

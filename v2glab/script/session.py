@@ -15,7 +15,8 @@ from typing import Any
 
 from .. import exi
 from ..exi.grammar import TEXT
-from ..protocols import APP_SCHEMA, Protocol, by_schema, chosen, negotiate, offer, parse_list
+from ..errors import V2GTPError
+from ..protocols import APP_SCHEMA, Protocol, chosen, negotiate, offer, parse_list, registry
 from ..protocols.messages import body_type, minimal
 from ..v2gtp import HEADER_LENGTH, INVERSE_PROTOCOL_VERSION, PROTOCOL_VERSION, PayloadType, V2GTPHeader, build_header
 
@@ -62,7 +63,7 @@ class ScriptSession:
             self.car.session_id = self.session_id
 
     def schema_of(self, name: str) -> str:
-        return APP_SCHEMA if name in APP_MESSAGES else self.protocol.schema
+        return APP_SCHEMA if name in APP_MESSAGES else self.protocol.envelope.schema_of(name)
 
     def _negotiated(self, request: exi.Message | None, response: dict[str, Any]) -> None:
         """The handshake ended with ``response``: switch to the protocol it chose."""
@@ -78,13 +79,25 @@ class ScriptSession:
 
     # -- receiving ----------------------------------------------------------
     def decode(self, header: V2GTPHeader, payload: bytes) -> exi.Message:
-        if header.payload_type != PayloadType.EXI:
-            raise exi.EXIDecodeError(f"payload type {header.payload_type:#06x} is not EXI", 0)
-        schema = self.protocol.schema if self.handshake_done else APP_SCHEMA
-        detected = exi.detect_schema(payload) if self.handshake_done else APP_SCHEMA
-        message = exi.decode(payload, detected if by_schema(detected) else schema)
+        """The message in a frame: the handshake, else the session's protocol, else another one's."""
+        if not self.handshake_done:
+            if header.payload_type != PayloadType.EXI:
+                raise exi.EXIDecodeError(f"payload type {header.payload_type:#06x} is not EXI", 0)
+            message = exi.decode(payload, APP_SCHEMA)
+        else:
+            message = self._decode_any(header.payload_type, payload)
         self.on_message(message)
         return message
+
+    def _decode_any(self, payload_type: int, payload: bytes) -> exi.Message:
+        protocols = [self.protocol, *(p for p in registry().values() if p is not self.protocol)]
+        first_error: Exception | None = None
+        for protocol in protocols:
+            try:
+                return protocol.envelope.decode(payload_type, payload)
+            except (exi.EXIError, V2GTPError) as exc:
+                first_error = first_error or exc
+        raise first_error if isinstance(first_error, exi.EXIError) else exi.EXIDecodeError(str(first_error), 0)
 
     def on_message(self, message: exi.Message) -> None:
         name = message.body_name
@@ -127,7 +140,7 @@ class ScriptSession:
                     pass
         else:
             if name == "supportedAppProtocolReq":
-                return offer(self.enabled)
+                return offer(self.enabled, self.profile)
             body = self.car.default_request(name)
             if body is not None:
                 return body

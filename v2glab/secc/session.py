@@ -24,8 +24,8 @@ import os
 from typing import Any, Callable
 
 from .. import exi
-from ..errors import EXIError
-from ..protocols import APP_SCHEMA, Protocol, negotiate, parse_list
+from ..errors import EXIError, V2GTPError
+from ..protocols import APP_SCHEMA, Protocol, negotiate, parse_list, registry
 from ..protocols.core import FramedCore
 from ..protocols.events import Event, Received, Send, StartTimer, StateChanged
 from ..protocols.messages import failed_response, response_name
@@ -70,28 +70,37 @@ class SeccSession(FramedCore):
 
     # -- processing -------------------------------------------------------
     def _frame(self, header: V2GTPHeader, payload: bytes) -> list[Event]:
+        if self.protocol is None:
+            return self._handshake_frame(header, payload)
+        try:
+            message = self.protocol.envelope.decode(header.payload_type, payload)
+        except V2GTPError as exc:
+            return self._close(f"{exc} in a {self.protocol.name} session", ok=False)
+        except EXIError as exc:
+            foreign = self._foreign_message(header.payload_type, payload)
+            if foreign is None:
+                return [Received(header, payload, None, str(exc)), *self._close(f"undecodable EXI: {exc}", ok=False)]
+            return [Received(header, payload, foreign), *self._foreign(foreign)]
+        return [Received(header, payload, message), *self._request(message)]
+
+    def _handshake_frame(self, header: V2GTPHeader, payload: bytes) -> list[Event]:
         if header.payload_type != PayloadType.EXI:
             return self._close(f"payload type {header.payload_type:#06x} is not EXI on a V2G connection", ok=False)
-        schema = APP_SCHEMA if self.protocol is None else self.protocol.schema
         try:
-            message = exi.decode(payload, self._schema_of(payload, schema))
+            message = exi.decode(payload, APP_SCHEMA)
         except EXIError as exc:
             return [Received(header, payload, None, str(exc)), *self._close(f"undecodable EXI: {exc}", ok=False)]
-        events: list[Event] = [Received(header, payload, message)]
-        if self.protocol is None:
-            return events + self._app_protocol(message)
-        if message.schema != schema:
-            return events + self._foreign(message)
-        return events + self._request(message)
+        return [Received(header, payload, message), *self._app_protocol(message)]
 
-    @staticmethod
-    def _schema_of(payload: bytes, expected: str) -> str:
-        """The session's schema, unless the document's root says it belongs to another protocol."""
-        try:
-            detected = exi.detect_schema(payload)
-        except EXIError:
-            return expected
-        return detected if detected != APP_SCHEMA else expected
+    def _foreign_message(self, payload_type: int, payload: bytes) -> exi.Message | None:
+        """What another protocol v2glab speaks makes of a payload the session's protocol cannot decode."""
+        for other in registry().values():
+            if other is not self.protocol:
+                try:
+                    return other.envelope.decode(payload_type, payload)
+                except (EXIError, V2GTPError):
+                    continue
+        return None
 
     def _app_protocol(self, message: exi.Message) -> list[Event]:
         if message.name != APP:
@@ -178,11 +187,13 @@ class SeccSession(FramedCore):
     def _fail(self, request: str, code: str, reason: str) -> list[Event]:
         protocol = self.protocol
         assert protocol is not None
-        name, body = failed_response(request, code, protocol.schema)
+        name, body = failed_response(request, code, protocol.envelope.schema_of(request))
         if self.charger is not None:
             body = self.charger.failed(name, body)
         message = protocol.wrap(self.session_id or b"\x00", name, body)
         return self._send(message) + self._close(f"{code}: {reason}", ok=False)
 
     def _send(self, message: exi.Message) -> list[Event]:
-        return [Send(frame(exi.encode(message)), message)]
+        if self.protocol is None or message.schema == APP_SCHEMA:
+            return [Send(frame(exi.encode(message)), message)]
+        return [Send(self.protocol.envelope.frame(message), message)]

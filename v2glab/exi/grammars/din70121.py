@@ -1610,3 +1610,5 @@ COMPLEX = {'ns0:CanonicalizationMethodType': (True,
                              ('EE',)),
                             (('SE', 0, 'Signature', 'ns0:SignatureType', False, 3), ('EE',)),
                             (('EE',),)))}
+
+REPEAT = {}

@@ -706,3 +706,5 @@ COMPLEX = {'ns0:CanonicalizationMethodType': (True,
                               ((('SE', 0, 'X509IssuerName', 'string', False, 1),),
                                (('SE', 0, 'X509SerialNumber', 'integer', False, 2),),
                                (('EE',),)))}
+
+REPEAT = {}

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..simulator import CarBase, SessionFailed, Step
+from ..simulator import REPEAT_PAUSE, CarBase, SessionFailed, Step
 
-REPEAT_PAUSE = 0.05  # s between requests the SECC answered Ongoing
 STOP_CODES = {"EVSE_Shutdown", "EVSE_UtilityInterruptEvent", "EVSE_EmergencyShutdown", "EVSE_Malfunction"}
 
 
@@ -62,17 +61,12 @@ class Car(CarBase):
         return "ContractAuthenticationReq", {}
 
     def after_ContractAuthenticationRes(self, body: dict[str, Any]) -> Step:
-        if body["EVSEProcessing"] != "Finished":
-            self.again("ContractAuthentication")
-            return "ContractAuthenticationReq", {}, REPEAT_PAUSE
-        self.repeats = 0
-        return "ChargeParameterDiscoveryReq", self.build_ChargeParameterDiscoveryReq()
+        return self.while_ongoing(body, "ContractAuthenticationReq") or ("ChargeParameterDiscoveryReq", self.build_ChargeParameterDiscoveryReq())
 
     def after_ChargeParameterDiscoveryRes(self, body: dict[str, Any]) -> Step:
-        if body["EVSEProcessing"] != "Finished":
-            self.again("ChargeParameterDiscovery")
-            return "ChargeParameterDiscoveryReq", self.build_ChargeParameterDiscoveryReq(), REPEAT_PAUSE
-        self.repeats = 0
+        again = self.while_ongoing(body, "ChargeParameterDiscoveryReq")
+        if again:
+            return again
         tuples = body.get("SAScheduleList", {}).get("SAScheduleTuple", [])
         if tuples:
             self.sa_schedule_tuple_id = tuples[0]["SAScheduleTupleID"]

@@ -15,8 +15,6 @@ from ...pnc import messages as pnc
 from ..physical import physical
 from ..simulator import CarBase, SessionFailed, Step
 
-REPEAT_PAUSE = 0.05  # s between requests the SECC answered Ongoing
-
 
 class Car(CarBase):
     def __init__(self, profile: dict[str, Any]) -> None:
@@ -67,9 +65,7 @@ class Car(CarBase):
         return self._payment_details()
 
     def _authorization(self) -> Step:
-        assert self.contract is not None and self.contract.key is not None and self.challenge is not None
-        body, signature = pnc.authorization_req(self.challenge, self.contract.key)
-        return self.sign(("AuthorizationReq", body, signature))
+        return "AuthorizationReq", self.build_AuthorizationReq()
 
     # -- requests ------------------------------------------------------------
     def build_SessionSetupReq(self) -> dict[str, Any]:
@@ -83,6 +79,10 @@ class Car(CarBase):
         return {"SelectedPaymentOption": self.profile["payment_option"], "SelectedServiceList": {"SelectedService": services}}
 
     def build_AuthorizationReq(self) -> dict[str, Any]:
+        if self.contract_mode() and self.challenge is not None and self.contract is not None and self.contract.key is not None:
+            body, signature = pnc.authorization_req(self.challenge, self.contract.key)  # PnC: signed [V2G2-684]
+            self.header = {"Signature": signature}
+            return body
         return {}
 
     def build_ChargeParameterDiscoveryReq(self) -> dict[str, Any]:
@@ -173,19 +173,12 @@ class Car(CarBase):
         return self._authorization()
 
     def after_AuthorizationRes(self, body: dict[str, Any]) -> Step:
-        if body["EVSEProcessing"] != "Finished":
-            self.again("Authorization")
-            if self.contract_mode():
-                return (*self._authorization(), REPEAT_PAUSE)
-            return "AuthorizationReq", {}, REPEAT_PAUSE
-        self.repeats = 0
-        return "ChargeParameterDiscoveryReq", self.build_ChargeParameterDiscoveryReq()
+        return self.while_ongoing(body, "AuthorizationReq") or ("ChargeParameterDiscoveryReq", self.build_ChargeParameterDiscoveryReq())
 
     def after_ChargeParameterDiscoveryRes(self, body: dict[str, Any]) -> Step:
-        if body["EVSEProcessing"] != "Finished":
-            self.again("ChargeParameterDiscovery")
-            return "ChargeParameterDiscoveryReq", self.build_ChargeParameterDiscoveryReq(), REPEAT_PAUSE
-        self.repeats = 0
+        again = self.while_ongoing(body, "ChargeParameterDiscoveryReq")
+        if again:
+            return again
         tuples = body.get("SAScheduleList", {}).get("SAScheduleTuple", [])
         if not tuples:
             raise SessionFailed("ChargeParameterDiscoveryRes Finished without an SAScheduleList")
@@ -195,11 +188,7 @@ class Car(CarBase):
         return "CableCheckReq", self.build_CableCheckReq()
 
     def after_CableCheckRes(self, body: dict[str, Any]) -> Step:
-        if body["EVSEProcessing"] != "Finished":
-            self.again("CableCheck")
-            return "CableCheckReq", self.build_CableCheckReq(), REPEAT_PAUSE
-        self.repeats = 0
-        return "PreChargeReq", self.build_PreChargeReq()
+        return self.while_ongoing(body, "CableCheckReq") or ("PreChargeReq", self.build_PreChargeReq())
 
     def after_PreChargeRes(self, body: dict[str, Any]) -> Step:
         if not self.precharged(body):
