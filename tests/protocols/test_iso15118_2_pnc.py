@@ -19,7 +19,7 @@ from v2glab.pki.build import issue, name
 from v2glab.pki.faults import contract_fault, revocation_list
 from v2glab.pnc import messages as m
 from v2glab.profiles import load_profile
-from v2glab.protocols.events import Close, Send
+from v2glab.protocols.events import Close, Note, Send
 from v2glab.secc.session import SeccSession, SessionStore
 from v2glab.v2gtp import frame
 
@@ -128,6 +128,7 @@ class RawEV:
         self.secc.start()
         offer = {"AppProtocol": [{"ProtocolNamespace": ISO2_NAMESPACE, "VersionNumberMajor": 2, "VersionNumberMinor": 0, "SchemaID": 1, "Priority": 1}]}
         self.closed: Close | None = None
+        self.notes: list[str] = []
         self.send_app(offer)
 
     def send_app(self, body: dict) -> None:
@@ -136,6 +137,7 @@ class RawEV:
     def _feed(self, data: bytes) -> exi.Message:
         events = self.secc.receive_data(data)
         self.closed = next((e for e in events if isinstance(e, Close)), None)
+        self.notes += [e.text for e in events if isinstance(e, Note)]
         return [e.message for e in events if isinstance(e, Send)][-1]
 
     def send(self, name: str, body: dict, signature: dict | None = None, session_id: bytes = SID) -> dict:
@@ -164,6 +166,9 @@ def test_challenge_invalid(v2glab_pki: Path, challenge: str) -> None:
         sig = m.signature.sign([("AuthorizationReq", body)], pki.contract.key)
     assert ev.send("AuthorizationReq", body, sig)["ResponseCode"] == "FAILED_ChallengeInvalid"
     assert ev.closed is not None and not ev.closed.ok
+    # the trace shows each check with its result
+    assert any("contract chain of DEV2GC000000001 valid up to MO Root CA (OK)" in n for n in ev.notes)
+    assert ev.notes[-1].startswith("Plug & Charge check FAILED: FAILED_ChallengeInvalid")
     # a good car on the next connection
     _, secc_close, ev_close = run_pair(secc_profile(v2glab_pki), evcc_profile(v2glab_pki))
     assert secc_close.ok and ev_close.ok
@@ -194,6 +199,8 @@ def test_metering_receipt_with_another_reading(v2glab_pki: Path) -> None:
     receipt = {"@Id": "ID1", "SessionID": SID, "SAScheduleTupleID": 1, "MeterInfo": meter}
     res = ev.send("MeteringReceiptReq", receipt, m.sign_metering_receipt(receipt, pki.contract.key))
     assert res["ResponseCode"] == "FAILED_MeteringSignatureNotValid"
+    assert "AuthorizationReq GenChallenge and signature (contract key) verified" in ev.notes[-2]
+    assert "MeterReading is not the value the SECC sent" in ev.notes[-1]
 
 
 def test_expired_oem_certificate_at_installation(v2glab_pki: Path) -> None:

@@ -17,7 +17,7 @@ from .. import exi
 from ..errors import EXIError, V2GTPError, ValidationError
 from ..protocols import APP_SCHEMA, Protocol, chosen, offer, parse_list
 from ..protocols.core import FramedCore
-from ..protocols.events import Close, Event, Received, Send, StartTimer, StateChanged, StopTimer
+from ..protocols.events import Close, Event, Note, Received, Send, StartTimer, StateChanged, StopTimer
 from ..protocols.messages import response_name
 from ..protocols.simulator import CarBase, SessionFailed
 from ..v2gtp import PayloadType, V2GTPHeader, V2GTPReader, frame
@@ -109,7 +109,9 @@ class EvccSession(FramedCore):
         elif message.session_id is not None and message.session_id != self.session_id:
             raise SessionFailed(f"{name} carries SessionID {message.session_id.hex().upper()}, not this session's")
         self.car.response = message
-        return self._next(name, self.car.step(name, body))
+        step = self.car.step(name, body)
+        notes, self.car.notes = self.car.notes, []
+        return [Note(text) for text in notes] + self._next(name, step)
 
     def _handshake(self, body: dict[str, Any]) -> list[Event]:
         protocol = chosen(self.offer, body)

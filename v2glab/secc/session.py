@@ -27,7 +27,7 @@ from .. import exi
 from ..errors import EXIError, V2GTPError
 from ..protocols import APP_SCHEMA, Protocol, negotiate, parse_list, registry
 from ..protocols.core import FramedCore
-from ..protocols.events import Event, Received, Send, StartTimer, StateChanged
+from ..protocols.events import Event, Note, Received, Send, StartTimer, StateChanged
 from ..protocols.messages import failed_response, response_name
 from ..protocols.simulator import ChargerBase, Refused
 from ..v2gtp import PayloadType, V2GTPHeader, V2GTPReader, frame
@@ -148,8 +148,13 @@ class SeccSession(FramedCore):
         try:
             body = handler(req)
         except Refused as refused:
-            return self._fail(name, refused.code, str(refused))
-        return self._respond(name, req, body)
+            return self._notes(charger) + self._fail(name, refused.code, str(refused))
+        return self._notes(charger) + self._respond(name, req, body)
+
+    @staticmethod
+    def _notes(charger: ChargerBase) -> list[Event]:
+        notes, charger.notes = charger.notes, []
+        return [Note(text) for text in notes]
 
     def _session_setup(self, requested: bytes) -> None:
         """Rejoin a paused session, or start a new one [V2G2-756]."""

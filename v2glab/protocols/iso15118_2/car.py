@@ -62,6 +62,8 @@ class Car(CarBase):
             self.contract = pnc.accept_provisioning_res(body, self.signature(), [pki.v2g_root], own_key)
         except PnCError as exc:
             raise SessionFailed(f"{self.response.body_name} refused: {exc.reason}") from None
+        self.notes.append(f"Plug & Charge: {self.response.body_name} CPS chain and signature verified; contract "
+                          f"{pnc.certs.common_name(self.contract.certificate)} installed, its key decrypted and matching")
         return self._payment_details()
 
     def _authorization(self) -> Step:

@@ -76,8 +76,8 @@ class Charger(ChargerBase):
     def signature(self) -> Any:
         return self.request.content["Header"].get("Signature") if self.request is not None else None
 
-    @staticmethod
-    def refuse(exc: PnCError) -> Refused:
+    def refuse(self, exc: PnCError) -> Refused:
+        self.notes.append(f"Plug & Charge check FAILED: {exc}")
         return Refused(exc.response_code, exc.reason)
 
     def provisioning(self, pki: PKI) -> pnc.Provisioning:
@@ -140,6 +140,7 @@ class Charger(ChargerBase):
             except PnCError as exc:
                 raise self.refuse(exc) from None
             self.authorization_verified = True
+            self.notes.append("Plug & Charge: AuthorizationReq GenChallenge and signature (contract key) verified")
         # Then (and for EIM): Ongoing a configured number of times, then Finished [V2G2-854].
         if self.ongoing("authorization_left"):
             return {"ResponseCode": "OK", "EVSEProcessing": "Ongoing_WaitingForCustomerInteraction"}
@@ -211,7 +212,9 @@ class Charger(ChargerBase):
             try:
                 pnc.check_metering_receipt(req, self.signature(), self.contract_key, meter_reading=reading)
             except PnCError as exc:
+                self.notes.append(f"Plug & Charge check FAILED: {exc}")
                 return {"ResponseCode": exc.response_code, name: status}
+            self.notes.append("Plug & Charge: MeteringReceiptReq signature (contract key) verified")
         return {"ResponseCode": "OK", name: status}
 
     def CableCheckReq(self, req: dict[str, Any]) -> dict[str, Any]:
@@ -250,6 +253,8 @@ class Charger(ChargerBase):
         except PnCError as exc:
             raise self.refuse(exc) from None
         self.contract_key = chain.public_key
+        self.notes.append(f"Plug & Charge: contract chain of {req.get('eMAID')} valid up to {pnc.certs.common_name(chain.root)} "
+                          f"({chain.response_code})")
         self.challenge = pnc.new_gen_challenge()
         self.authorization_verified = False
         return {"ResponseCode": chain.response_code, "GenChallenge": self.challenge, "EVSETimeStamp": int(self.clock())}
@@ -260,6 +265,8 @@ class Charger(ChargerBase):
             body, signature, _contract = pnc.certificate_installation_res(req, self.signature(), self.provisioning(pki))
         except PnCError as exc:
             raise self.refuse(exc) from None
+        self.notes.append(f"Plug & Charge: CertificateInstallationReq signature (OEM provisioning key) verified; "
+                          f"contract {body['eMAID']['#text']} issued, its key encrypted for the OEM key, signed by the CPS leaf")
         self.header = {"Signature": signature}
         return body
 
@@ -270,5 +277,7 @@ class Charger(ChargerBase):
                                                                     revocations=Revocations(crls=pki.crls) if pki.crls else None)
         except PnCError as exc:
             raise self.refuse(exc) from None
+        self.notes.append(f"Plug & Charge: CertificateUpdateReq chain and signature (current contract key) verified; "
+                          f"contract {body['eMAID']['#text']} renewed, its key encrypted for the current contract key")
         self.header = {"Signature": signature}
         return body
