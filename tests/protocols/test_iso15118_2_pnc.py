@@ -216,3 +216,14 @@ def test_expired_oem_certificate_at_installation(v2glab_pki: Path) -> None:
     ev.send("PaymentServiceSelectionReq", {"SelectedPaymentOption": "Contract", "SelectedServiceList": {"SelectedService": [{"ServiceID": 1}, {"ServiceID": 2}]}})
     body, sig = m.certificate_installation_req(Credential(expired, key), [pki.v2g_root])
     assert ev.send("CertificateInstallationReq", body, sig)["ResponseCode"] == "FAILED_CertificateExpired"
+
+
+def test_the_car_refuses_an_installation_it_cannot_trust(v2glab_pki: Path, tmp_path: Path) -> None:
+    """The SECC's CPS chain is under another V2G root: the car stops before PaymentDetails."""
+    from v2glab.pki import init_pki
+
+    other = tmp_path / "other"
+    init_pki(other)
+    messages, secc_close, ev_close = run_pair(secc_profile(other), evcc_profile(v2glab_pki, cert_install=True))
+    assert not ev_close.ok and "CertificateInstallationRes refused" in ev_close.reason and "trusted root" in ev_close.reason
+    assert "PaymentDetailsReq" not in [msg.body_name for msg in messages]
