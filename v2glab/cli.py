@@ -389,7 +389,6 @@ def _add_network(p: argparse.ArgumentParser, role: str) -> None:
     p.add_argument("--interface", metavar="IFACE", help="network interface: link-local IPv6 and SDP multicast on it")
     p.add_argument("--tls", action="store_true", help="TLS 1.2 as ISO 15118-2 prescribes")
     p.add_argument("--pki", default="pki", help="PKI folder: made by `v2glab pki init`, or the PKI_PATH of Josev's create_certs.sh (default: ./pki)")
-    p.add_argument("--pnc", action="store_true", help="Plug & Charge (ISO 15118-2, needs --tls): SECC offers Contract; EV pays with its contract")
     p.add_argument("--sdp-port", type=int, default=15118, help="UDP port of SDP (default 15118)")
     p.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines, with the raw hex")
     p.add_argument("--pcap", metavar="FILE", help="write every frame (SDP and V2GTP) to a pcapng capture")
@@ -418,6 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     secc.add_argument("--no-sdp", action="store_true", help="do not answer SDP")
     secc.add_argument("--sequence-timeout", type=float, help="seconds to wait for the next request (default 60)")
     secc.add_argument("--once", action="store_true", help="exit after the first session")
+    secc.add_argument("--pnc", action="store_true", help="Plug & Charge (ISO 15118-2, needs --tls): offer Contract and the certificate service")
     slac_command.add_options(secc)
     secc.set_defaults(func=cmd_secc)
 
@@ -428,6 +428,7 @@ def build_parser() -> argparse.ArgumentParser:
     evcc.add_argument("--sdp-target", default="ff02::1", help="where SDP requests go (default ff02::1)")
     evcc.add_argument("--trust", help="EV trust store: a PEM file or folder (default PKI/ev_trust)")
     evcc.add_argument("--loops", type=int, help="charge-loop requests before stopping")
+    evcc.add_argument("--pnc", action="store_true", help="Plug & Charge (ISO 15118-2, needs --tls): pay with the PKI's contract")
     evcc.add_argument("--cert-install", action="store_true", help="with --pnc: install a contract certificate first (CertificateInstallation)")
     evcc.add_argument("--cert-update", action="store_true", help="with --pnc: renew the PKI's contract certificate first (CertificateUpdate)")
     slac_command.add_options(evcc)
