@@ -81,6 +81,9 @@ def test_installation_failures(pki) -> None:
     assert code_of(lambda: m.certificate_installation_res(req, sig, provisioning(pki), now=NOW + dt.timedelta(days=2000))) == "FAILED_CertificateExpired"
     assert code_of(lambda: m.certificate_installation_res(req, sig, provisioning(pki, cps=None))) == "FAILED_NoCertificateAvailable"
     assert code_of(lambda: m.certificate_installation_res(req, sig, provisioning(pki, mo_issuer=None, contract=None))) == "FAILED_NoCertificateAvailable"
+    # the SECC knows its OEM Sub-CA 2: an OEM certificate of another PKI is refused
+    assert code_of(lambda: m.certificate_installation_res(req, sig, provisioning(pki, oem_issuers=(pki.cps.sub_cas[0],)))) == "FAILED"
+    m.certificate_installation_res(req, sig, provisioning(pki, oem_issuers=(pki.oem.sub_cas[0],)))
     # an SECC certificate in place of the OEM provisioning certificate: wrong domainComponent
     secc_as_oem = Credential(pki.secc.certificate, pki.secc.key)
     req2, sig2 = m.certificate_installation_req(secc_as_oem, [pki.v2g_root])

@@ -224,6 +224,10 @@ def test_the_car_refuses_an_installation_it_cannot_trust(v2glab_pki: Path, tmp_p
 
     other = tmp_path / "other"
     init_pki(other)
-    messages, secc_close, ev_close = run_pair(secc_profile(other), evcc_profile(v2glab_pki, cert_install=True))
+    secc_dir = shutil.copytree(v2glab_pki, tmp_path / "secc")
+    for stem in ("cps_sub_ca1", "cps_sub_ca2", "cps_leaf"):
+        for ext in (".pem", ".key"):
+            shutil.copy(other / f"{stem}{ext}", secc_dir / f"{stem}{ext}")
+    messages, secc_close, ev_close = run_pair(secc_profile(secc_dir), evcc_profile(v2glab_pki, cert_install=True))
     assert not ev_close.ok and "CertificateInstallationRes refused" in ev_close.reason and "trusted root" in ev_close.reason
     assert "PaymentDetailsReq" not in [msg.body_name for msg in messages]

@@ -96,7 +96,7 @@ def _normal_emaid(value: str) -> str:
     return value.replace("-", "").upper()
 
 
-def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+def issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     try:
         cert.verify_directly_issued_by(issuer)
     except (ValueError, TypeError, InvalidSignature):
@@ -147,10 +147,10 @@ def check_chain(leaf_der: bytes, sub_ca_ders: Sequence[bytes], roots: Iterable[x
         path.append(nxt)
         pool.remove(nxt)
     for child, parent in zip(path, path[1:]):
-        if not _issued_by(child, parent):
+        if not issued_by(child, parent):
             raise PnCError(FAILED_CERT_CHAIN_ERROR, f"the signature of {_name(child)} does not verify with {_name(parent)}")
     top = path[-1]
-    root = next((r for r in trusted if r.subject == top.issuer and _issued_by(top, r)), None)
+    root = next((r for r in trusted if r.subject == top.issuer and issued_by(top, r)), None)
     if root is None:
         raise PnCError(FAILED_CERT_CHAIN_ERROR, f"{_name(top)} is not issued by a trusted root")
     leaf_bc = _basic(leaf)

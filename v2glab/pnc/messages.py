@@ -100,7 +100,7 @@ class Provisioning:
     mo_issuer: Credential | None  # MO Sub-CA 2 with its key: issues the new contract certificate
     contract: Credential | None = None  # fallback when no issuer key: hand out this contract (cert + key)
     emaid: str | None = None  # eMAID of a newly issued contract (default: the fallback contract's)
-    oem_roots: tuple[x509.Certificate, ...] = ()  # check OEMProvisioningCert's issuer against these when given
+    oem_issuers: tuple[x509.Certificate, ...] = ()  # OEM Sub-CAs 2 the SECC knows: OEMProvisioningCert must come from one
     mo_roots: tuple[x509.Certificate, ...] = ()  # CertificateUpdateReq: the current contract chain's roots
     contract_days: int = 730
 
@@ -149,7 +149,7 @@ def certificate_installation_res(req: dict[str, Any], sig: Any, p: Provisioning,
 
     Checks: OEMProvisioningCert parses and is valid (FAILED_CertificateExpired), is an OEM
     certificate (DC=OEM; FAILED, as RISE: no CertChainError for this message), is issued by
-    a known OEM Sub-CA when ``oem_roots`` are given (FAILED), and signed the request
+    one of ``oem_issuers`` when the SECC knows any (FAILED), and signed the request
     (FAILED_SignatureError). The new contract key is encrypted for its public key.
     """
     now = now or dt.datetime.now(dt.timezone.utc)
@@ -161,6 +161,8 @@ def certificate_installation_res(req: dict[str, Any], sig: Any, p: Provisioning,
     public = oem.public_key()
     if not isinstance(public, ec.EllipticCurvePublicKey):
         raise PnCError(FAILED, "OEMProvisioningCert has no EC public key")
+    if p.oem_issuers and not any(certs.issued_by(oem, issuer) for issuer in p.oem_issuers):
+        raise PnCError(FAILED, f"OEMProvisioningCert is not issued by a known OEM Sub-CA ({oem.issuer.rfc4514_string()})")
     signature.verify(sig, [("CertificateInstallationReq", req)], public)
     return _provisioning_res(p, public, None, now)
 

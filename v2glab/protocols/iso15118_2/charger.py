@@ -82,7 +82,8 @@ class Charger(ChargerBase):
 
     def provisioning(self, pki: PKI) -> pnc.Provisioning:
         roots = tuple(r for r in (pki.mo_root, pki.v2g_root) if r is not None)
-        return pnc.Provisioning(cps=pki.cps, mo_issuer=pki.mo_sub_ca2, contract=pki.contract, mo_roots=roots)
+        oem_issuers = (pki.oem.sub_cas[0],) if pki.oem is not None and pki.oem.sub_cas else ()
+        return pnc.Provisioning(cps=pki.cps, mo_issuer=pki.mo_sub_ca2, contract=pki.contract, mo_roots=roots, oem_issuers=oem_issuers)
 
     # -- one method per request -------------------------------------------
     def SessionSetupReq(self, req: dict[str, Any]) -> dict[str, Any]:
