@@ -16,6 +16,7 @@ import dpkt
 
 from .. import exi
 from ..errors import V2GError, V2GTPError
+from ..pnc.audit import SignatureAudit
 from ..transport import sdp
 from ..v2gtp import V2GTPReader
 
@@ -146,11 +147,15 @@ def show(path: str, tracer: object) -> list[Frame]:
 
     show_mmes(path, tracer)
     frames = read_capture(path)
+    audit = SignatureAudit()  # Plug & Charge signatures, checked with the certificates the session carries
     for f in frames:
         if f.transport == "UDP":
             tracer.note(f.sender if f.sender != "?" else "SDP", f"{f.error}  [{f.data.hex().upper()}]")
             continue
         direction = "rx" if f.sender == "EVCC" else "tx"
         tracer.message("SECC", "capture", direction, f.data, f.message, f.error, at=(f.ts, f.ts))
+        checked = audit.observe(f.message)
+        if checked:
+            tracer.note(f.sender, checked)
     return frames
 
