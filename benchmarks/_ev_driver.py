@@ -7,13 +7,28 @@ import time
 from typing import Any
 
 from v2glab.evcc.session import LOOP_WAIT, EvccSession
+from v2glab.protocols import parse_list
+from v2glab.protocols.base import STOP, Protocol
 from v2glab.protocols.events import Close, Send, StartTimer
+
+
+def charge_loop_requests(protocol: Protocol) -> set[str]:
+    """The charge loop, read from the protocol's sequence table: requests that may follow their own
+    response where SessionStop may not (ChargingStatus, CurrentDemand); the Ongoing, CableCheck,
+    PreCharge and WeldingDetection repeats all allow SessionStop."""
+    loops = set()
+    for rows in protocol.sequence.rows.values():
+        for r in rows:
+            request = r.response[:-3] + "Req"
+            if request in r.allowed and STOP not in r.allowed:
+                loops.add(request)
+    return loops
 
 
 async def drive_ev(profile: dict[str, Any], port: int, stop_at: float, samples: list[float], record: asyncio.Event, errors: list[str]) -> None:
     """Run one session; append the response time (s) of every charge-loop request while ``record`` is set."""
     core = EvccSession(profile)
-    loop_request = "ChargingStatusReq" if core.mode == "AC" else "CurrentDemandReq"
+    loop_requests = set().union(*(charge_loop_requests(p) for p in parse_list(profile["protocols"])))
     reader, writer = await asyncio.open_connection("::1", port)
     sent_at: float | None = None
     deadline: float | None = None
@@ -24,7 +39,7 @@ async def drive_ev(profile: dict[str, Any], port: int, stop_at: float, samples: 
         for event in events:
             if isinstance(event, Send):
                 writer.write(event.frame)
-                sent_at = time.perf_counter() if event.message.body_name == loop_request else None
+                sent_at = time.perf_counter() if event.message.body_name in loop_requests else None
             elif isinstance(event, StartTimer):
                 deadline = loop.time() + event.seconds if event.name == LOOP_WAIT else None
             elif isinstance(event, Close):

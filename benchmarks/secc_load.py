@@ -1,7 +1,13 @@
-"""Load on one SECC process: N simulated EVs each loop ChargingStatusReq (AC) or CurrentDemandReq (DC)
-every 100 ms, each plugged in at a random moment of the first second. Reports the response time seen by the EVs (p50, p99, max) and the SECC's CPU.
+"""Load on one SECC process: N simulated EVs each repeat the charge-loop request of their protocol
+(ISO 15118-2: ChargingStatusReq in AC, CurrentDemandReq in DC; DIN SPEC 70121: CurrentDemandReq)
+every 100 ms, each plugged in at a random moment of the first second. Reports the response time seen
+by the EVs (p50, p99, max) and the SECC's CPU.
 
-    python benchmarks/secc_load.py [--evs 10 100 200] [--mode ac dc] [--seconds 10]
+    python benchmarks/secc_load.py [--evs 10 100 200] [--mode ac dc] [--protocol iso15118-2 din70121] [--seconds 10]
+
+The EVs offer only the protocol named; the SECC enables all its profile's protocols. A mode the
+protocol cannot charge (AC for DIN SPEC 70121) is skipped. The charge-loop request comes from the
+protocol's sequence table, not from a list of message names here.
 
 The SECC runs as `v2glab secc` in its own process on ::1, pinned to CPU 0 where
 possible; the EVs run here, pinned to CPU 1, each driven by the sans-I/O EVCC core
@@ -24,6 +30,7 @@ import time
 from _ev_driver import drive_ev
 
 from v2glab.profiles import load_profile
+from v2glab.protocols import get, registry
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -34,8 +41,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
 
 
-async def one_ev(port: int, mode: str, stop_at: float, samples: list[float], ready: asyncio.Event, errors: list[str]) -> None:
+async def one_ev(port: int, mode: str, protocol: str, stop_at: float, samples: list[float], ready: asyncio.Event, errors: list[str]) -> None:
     profile = load_profile("evcc", mode)
+    profile["protocols"] = [protocol]
     profile["charge_loops"] = 10**9
     profile["loop_period"] = 0.1
     profile["validate_responses"] = False  # keep the load generator light: it measures, it does not judge
@@ -43,7 +51,7 @@ async def one_ev(port: int, mode: str, stop_at: float, samples: list[float], rea
     await drive_ev(profile, port, stop_at, samples, ready, errors)
 
 
-async def run(n: int, mode: str, seconds: float, port: int, secc_pid: int) -> dict:
+async def run(n: int, mode: str, protocol: str, seconds: float, port: int, secc_pid: int) -> dict:
     samples: list[float] = []
     errors: list[str] = []
     ready = asyncio.Event()
@@ -52,7 +60,7 @@ async def run(n: int, mode: str, seconds: float, port: int, secc_pid: int) -> di
     stop_at = loop.time() + warmup + seconds
     tasks = []
     for _ in range(n):
-        tasks.append(asyncio.create_task(one_ev(port, mode, stop_at, samples, ready, errors)))
+        tasks.append(asyncio.create_task(one_ev(port, mode, protocol, stop_at, samples, ready, errors)))
     await asyncio.sleep(warmup)
     ready.set()
     cpu0, t0, own0 = cpu_seconds(secc_pid), time.monotonic(), cpu_seconds(os.getpid())
@@ -85,24 +93,28 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--evs", type=int, nargs="+", default=[10, 100, 200])
     parser.add_argument("--mode", nargs="+", default=["ac", "dc"], choices=["ac", "dc"])
+    parser.add_argument("--protocol", nargs="+", default=["iso15118-2"], choices=list(registry()))
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
         os.sched_setaffinity(0, {1})
     print(f"one SECC process, EVs looping every 100 ms for {args.seconds:g} s after a 2 s warm-up")
-    print(f"{'mode':<4} {'EVs':>4} {'responses':>9} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'SECC CPU':>9} {'EVs CPU':>8}")
-    for mode in args.mode:
-        for n in args.evs:
-            port = random.randint(50000, 60000)
-            secc = start_secc(mode, port)
-            try:
-                r = asyncio.run(run(n, mode, args.seconds, port, secc.pid))
-            finally:
-                secc.terminate()
-                secc.wait()
-            print(f"{mode.upper():<4} {n:>4} {r['count']:>9} {r['rate']:>7.0f} {r['p50']:>7.2f} {r['p99']:>7.2f} {r['max']:>7.2f} {r['cpu']:>8.1f}% {r['ev_cpu']:>7.1f}%")
-            if r["errors"]:
-                print(f"     {len(r['errors'])} EV(s) failed, first: {r['errors'][0]}")
+    print(f"{'protocol':<10} {'mode':<4} {'EVs':>4} {'responses':>9} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'SECC CPU':>9} {'EVs CPU':>8}")
+    for protocol in args.protocol:
+        for mode in args.mode:
+            if mode.upper() not in get(protocol).energy:
+                continue
+            for n in args.evs:
+                port = random.randint(50000, 60000)
+                secc = start_secc(mode, port)
+                try:
+                    r = asyncio.run(run(n, mode, protocol, args.seconds, port, secc.pid))
+                finally:
+                    secc.terminate()
+                    secc.wait()
+                print(f"{protocol:<10} {mode.upper():<4} {n:>4} {r['count']:>9} {r['rate']:>7.0f} {r['p50']:>7.2f} {r['p99']:>7.2f} {r['max']:>7.2f} {r['cpu']:>8.1f}% {r['ev_cpu']:>7.1f}%")
+                if r["errors"]:
+                    print(f"           {len(r['errors'])} EV(s) failed, first: {r['errors'][0]}")
 
 
 if __name__ == "__main__":

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from v2glab import exi
 
-from .conftest import VECTORS
+from .conftest import VECTORS, start_server
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -93,15 +91,9 @@ def test_demo_dc_over_tls() -> None:
 
 
 def test_secc_and_evcc_as_two_processes(tmp_path: Path) -> None:
-    port = str(random.randint(50000, 60000))
-    secc = subprocess.Popen([sys.executable, "-m", "v2glab.cli", "secc", "--host", "::1", "--port", port, "--no-sdp", "--once", "--quiet", "--profile", "dc"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    secc, port = start_server(["v2glab", "secc", "--host", "::1", "--no-sdp", "--once", "--quiet", "--profile", "dc"])
     try:
-        for _ in range(50):
-            ev = run("evcc", "--host", "::1", "--port", port, "--profile", "dc", "--quiet", "--loops", "2")
-            if "cannot connect" not in ev.stderr:
-                break
-            time.sleep(0.1)
+        ev = run("evcc", "--host", "::1", "--port", str(port), "--profile", "dc", "--quiet", "--loops", "2")
         assert ev.returncode == 0, ev.stderr
         assert "session complete" in ev.stderr
         assert secc.wait(timeout=10) == 0
@@ -130,6 +122,38 @@ def test_pki_init_writes_the_chain(tmp_path: Path) -> None:
     chain = (tmp_path / "pki" / "secc_chain.pem").read_text()
     assert chain.count("BEGIN CERTIFICATE") == 3
     assert (tmp_path / "pki" / "ev_trust" / "v2g_root.pem").exists()
+
+
+LONE_SURROGATE = "8000f3ab9371d34b9b79d189a98989c1d191d191818999d26b9b3a232b34058018020000040040"
+
+
+def test_decode_of_a_lone_surrogate_prints_it_escaped() -> None:
+    # the issue's reproduction: a ProtocolNamespace ending in U+D800 gave a traceback and exit 1
+    result = run("exi", "decode", LONE_SURROGATE)
+    assert result.returncode == 0, result.stderr
+    assert "<ProtocolNamespace>urn:iso:15118:2:2013:MsgDef&#xD800;</ProtocolNamespace>" in result.stdout
+    assert len(result.stderr.splitlines()) == 1 and "character references" in result.stderr
+
+
+def test_encode_of_such_xml_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    xml = tmp_path / "sap.xml"
+    xml.write_text(run("exi", "decode", LONE_SURROGATE).stdout)
+    result = run("exi", "encode", str(xml))
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and "not well formed" in result.stderr
+
+
+def test_profile_values_out_of_range_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    # the issue: max_current = 1e300 made the SECC say "listening", then drop every connection
+    for text, key in [("[secc.dc]\nmax_current = 1e300\n", "secc.dc.max_current"), ("[secc.transport]\nmax_payload = -1\n", "secc.transport.max_payload")]:
+        path = tmp_path / "bad.toml"
+        path.write_text(text)
+        result = run("secc", "--profile", str(path), "--host", "::1", "--port", "0", "--no-sdp")
+        assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and f"'{key}'" in result.stderr, result.stderr
+        assert "listening" not in result.stdout + result.stderr
+    latin1 = tmp_path / "latin1.toml"
+    latin1.write_bytes("[evcc]\nevcc_id = 'é'\n".encode("latin-1"))
+    result = run("evcc", "--profile", str(latin1), "--host", "::1", "--port", "1")
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and "not UTF-8" in result.stderr, result.stderr
 
 
 def test_pki_init_writes_every_chain_and_checks_the_emaid(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from . import __version__, exi
 from .errors import V2GError
 from . import v2gtp
 from .slac import command as slac_command
+from .trace import printable
 
 SCHEMA_CHOICES = [s for s in exi.SCHEMAS if s != "xmldsig"]  # xmldsig only for signature fragments
 
@@ -88,7 +89,11 @@ def cmd_exi_encode(args: argparse.Namespace) -> int:
 def cmd_exi_decode(args: argparse.Namespace) -> int:
     data = _strip_v2gtp(_read_input(args.hex, args.file))
     schema = args.schema or exi.detect_schema(data)
-    print(exi.decode(data, schema).to_xml(), end="")
+    xml = exi.decode(data, schema).to_xml()
+    print(xml, end="")
+    if "&#x" in xml:
+        print("v2glab: warning: the message holds characters XML does not allow raw (controls or lone surrogates), "
+              "shown as character references", file=sys.stderr)
     return 0
 
 
@@ -113,7 +118,7 @@ def cmd_exi_demo(args: argparse.Namespace) -> int:
 def _tracer(args: argparse.Namespace):
     from .trace import Tracer
 
-    return Tracer(console=None if getattr(args, "quiet", False) else sys.stdout, log_path=getattr(args, "log", None))
+    return Tracer(console=None if getattr(args, "quiet", False) else sys.stdout, log_path=getattr(args, "log", None), status=sys.stderr)
 
 
 def _capture(args: argparse.Namespace):
@@ -193,7 +198,7 @@ def cmd_evcc(args: argparse.Namespace) -> int:
     finally:
         if capture is not None:
             capture.close()
-    print(f"v2glab evcc: {'session complete' if outcome.ok else 'session FAILED'}: {outcome.reason}", file=sys.stderr)
+    print(printable(f"v2glab evcc: {'session complete' if outcome.ok else 'session FAILED'}: {outcome.reason}"), file=sys.stderr)
     return 0 if outcome.ok else 1
 
 
@@ -300,28 +305,70 @@ def cmd_api(args: argparse.Namespace) -> int:
 
 
 def cmd_pcap_show(args: argparse.Namespace) -> int:
-    from .capture.show import show
+    from .capture import show as capture_show
 
-    frames = show(args.file, _tracer(args))
-    bad = [f for f in frames if f.error and f.transport == "TCP"]
-    print(f"v2glab pcap show: {len(frames)} frames, {len(bad)} that did not decode", file=sys.stderr)
+    capture = capture_show.read(args.file, args.keylog)
+    if args.format == "json":
+        print(capture_show.to_json(capture, xml=not args.no_xml))
+    elif args.format == "junit":
+        capture_show.write_junit(capture, args.output or "/dev/stdout")
+    else:
+        from .capture.homeplug import show_mmes
+
+        tracer = _tracer(args)
+        tracer.show_xml = not args.no_xml
+        try:
+            show_mmes(args.file, tracer)  # SLAC and other HomePlug MMEs first: they come before SDP
+        except Exception as exc:  # noqa: BLE001 - a damaged file: the V2G reader below reports the damage
+            tracer.note("HomePlug", f"management messages not read: {type(exc).__name__}: {exc}")
+        capture_show.show(capture, tracer)
+    if args.html:
+        from .report.html import write_capture_html
+
+        write_capture_html(args.html, capture)
+    frames = [f for f in capture.frames if f.kind != "note"]
+    bad = [f for f in frames if f.error and f.kind == "v2gtp"]
+    violations = sum(len(s.violations) for s in capture.sessions)
+    counts = f"{len(frames)} frames, {len(bad)} that did not decode, {len(capture.sessions)} session(s), {violations} violation(s)"
+    if capture.damage:  # one line: what is wrong, and what was shown from before the damage
+        print(f"v2glab: error: {args.file}: {capture.damage}; shown before it: {counts}", file=sys.stderr)
+        return 2
+    print(f"v2glab pcap show: {counts}", file=sys.stderr)
     return 0
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from .capture.replay import replay_evcc, replay_secc
+    from .capture.replay import mimic, replay_evcc, replay_secc
     from .transport import sdp
 
     tracer = _tracer(args)
+    if args.mimic and args.role != "evcc":
+        raise V2GError("--mimic derives a charger from the capture: it goes with --role evcc")
 
     async def main():
+        if args.role == "evcc" and args.mimic:
+            from .profiles import load_profile, merge
+            from .secc.server import SeccServer
+
+            try:
+                base, override = mimic(args.file, args.keylog)
+            except ValueError as exc:
+                raise V2GError(str(exc)) from None
+            profile = merge(load_profile("secc", base), override, "secc")
+            tracer.note("SECC", f"v2glab's SECC with the charger profile of the capture: base {base!r}, {override}")
+            server = SeccServer(profile, host="::1", port=None, ssl_context=_secc_tls(args), tracer=tracer, sdp_port=None)
+            await server.start()
+            try:
+                return await replay_evcc(args.file, "::1", server.port, tracer, _evcc_tls(args), keylog=args.keylog)
+            finally:
+                await server.close()
         if args.role == "evcc":
             host, port = args.host, args.port
             if host is None or port is None:
                 found = await sdp.discover(sdp.SECURITY_TLS if args.tls else sdp.SECURITY_NONE, args.interface, args.sdp_target, args.sdp_port)
                 host, port = found.address, found.port
-            return await replay_evcc(args.file, host, port, tracer, _evcc_tls(args))
-        return await replay_secc(args.file, args.host or "::", args.port or 61851, tracer, _secc_tls(args))
+            return await replay_evcc(args.file, host, port, tracer, _evcc_tls(args), keylog=args.keylog)
+        return await replay_secc(args.file, args.host or "::", args.port if args.port is not None else 61851, tracer, _secc_tls(args), keylog=args.keylog)
 
     try:
         result = asyncio.run(main())
@@ -329,12 +376,16 @@ def cmd_replay(args: argparse.Namespace) -> int:
         raise V2GError(str(exc)) from None
     other = "SECC" if args.role == "evcc" else "EVCC"
     if result.identical:
-        print(f"v2glab replay: same sequence: the live {other} sent the {len(result.live)} recorded messages in order", file=sys.stderr)
+        print(f"v2glab replay: same sequence and content: the live {other} sent the {len(result.live)} recorded messages in order", file=sys.stderr)
         return 0
+    if result.expected == result.live and not result.reason:
+        print(f"v2glab replay: DIFFERENT content, same sequence: {result.content}", file=sys.stderr)
+        return 1
     diverged = next((i for i, (a, b) in enumerate(zip(result.expected, result.live)) if a != b), min(len(result.expected), len(result.live)))
     print(f"v2glab replay: DIFFERENT: message {diverged + 1} of the live {other}: recorded "
           f"{result.expected[diverged] if diverged < len(result.expected) else '(nothing)'}, live "
-          f"{result.live[diverged] if diverged < len(result.live) else '(nothing)'}" + (f"; {result.reason}" if result.reason else ""), file=sys.stderr)
+          f"{result.live[diverged] if diverged < len(result.live) else '(nothing)'}" + (f"; {result.reason}" if result.reason else "")
+          + (f"; before that, {result.content}" if result.content else ""), file=sys.stderr)
     return 1
 
 
@@ -413,7 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
     secc = sub.add_parser("secc", help="serve as a charging station (SECC)")
     _add_network(secc, "secc")
     secc.add_argument("--host", default="::", help="address to listen on (default ::)")
-    secc.add_argument("--port", type=int, help="TCP port (default: random in 49152-65535)")
+    secc.add_argument("--port", type=int, help="TCP port (default: random in 49152-65535; 0: any free port, printed on stderr)")
     secc.add_argument("--no-sdp", action="store_true", help="do not answer SDP")
     secc.add_argument("--sequence-timeout", type=float, help="seconds to wait for the next request (default 60)")
     secc.add_argument("--once", action="store_true", help="exit after the first session")
@@ -442,7 +493,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_network(run, "run")
     run.add_argument("--dc", action="store_true", help="use the built-in DC profile (same as --profile dc)")
     run.add_argument("--host", help="SECC: address to listen on; EVCC: SECC address (else SDP)")
-    run.add_argument("--port", type=int, help="SECC: TCP port (default random 49152-65535); EVCC: SECC port")
+    run.add_argument("--port", type=int, help="SECC: TCP port (default random 49152-65535; 0: any free port, printed on stderr); EVCC: SECC port")
     run.add_argument("--no-sdp", action="store_true", help="SECC: do not answer SDP")
     run.add_argument("--sdp-target", default="ff02::1", help="EVCC: where SDP requests go")
     run.add_argument("--trust", help="EVCC trust store (default PKI/ev_trust)")
@@ -461,6 +512,12 @@ def build_parser() -> argparse.ArgumentParser:
     pcap_show = pcap_sub.add_parser("show", help="decode a pcap/pcapng capture into the engines' trace")
     pcap_show.add_argument("file")
     pcap_show.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines")
+    pcap_show.add_argument("--keylog", metavar="KEYS", help="NSS key log file (SSLKEYLOGFILE) to decrypt TLS")
+    pcap_show.add_argument("--format", choices=["text", "json", "junit"], default="text", help="text trace (default), one JSON document, or JUnit XML (a test case per session)")
+    pcap_show.add_argument("--output", "-o", metavar="FILE", help="junit: write to FILE instead of stdout")
+    pcap_show.add_argument("--html", metavar="FILE", help="also write an HTML report with charts")
+    pcap_show.add_argument("--no-xml", action="store_true", help="leave the XML of each message out")
+    pcap_show.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
     pcap_show.set_defaults(func=cmd_pcap_show)
 
     replay = sub.add_parser("replay", help="play one side of a recorded session against a live engine")
@@ -468,9 +525,11 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--role", choices=["secc", "evcc"], required=True, help="the recorded side to play")
     _add_network(replay, "replay")
     replay.add_argument("--host", help="evcc: the live SECC (else SDP); secc: address to listen on")
-    replay.add_argument("--port", type=int, help="evcc: the live SECC's port; secc: port to listen on (default 61851)")
+    replay.add_argument("--port", type=int, help="evcc: the live SECC's port; secc: port to listen on (default 61851; 0: any free port, printed on stderr)")
     replay.add_argument("--sdp-target", default="ff02::1")
     replay.add_argument("--trust", help="EV trust store for --tls")
+    replay.add_argument("--keylog", metavar="KEYS", help="NSS key log to decrypt a TLS capture")
+    replay.add_argument("--mimic", action="store_true", help="evcc: replay against v2glab's own SECC, its profile derived from the capture's charger")
     replay.set_defaults(func=cmd_replay)
 
     pki = sub.add_parser("pki", help="test certificates")
@@ -500,14 +559,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A peer's string may hold a lone surrogate, which no UTF-8 console can take: whatever
+    # still reaches print() raw comes out as a backslash escape instead of a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except V2GError as exc:
-        print(f"v2glab: error: {exc}", file=sys.stderr)
+        print(printable(f"v2glab: error: {exc}"), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"v2glab: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(printable(f"v2glab: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 import threading
 import time
@@ -19,26 +20,48 @@ from .protocols.oracle import TimingOracle, Violation
 from .v2gtp import HEADER_LENGTH, parse_header
 
 
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for any console: controls (but tab and newline) and lone surrogates as Python escapes.
+
+    A peer's strings reach notes and reasons (a namespace it offered, a decoder's complaint);
+    a lone surrogate cannot be encoded at all, and controls could drive the terminal.
+    """
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 class Tracer:
-    def __init__(self, console: IO[str] | None = sys.stdout, log_path: str | None = None, show_xml: bool = True, messages: bool = True) -> None:
+    def __init__(self, console: IO[str] | None = sys.stdout, log_path: str | None = None, show_xml: bool = True, messages: bool = True,
+                 status: IO[str] | None = None) -> None:
         self.console = console
+        # Where a server says it is ready ("listening on TCP [::1]:54321"), even with --quiet:
+        # the CLI passes stderr, so a script or a test waits for this line, not for a time.
+        self.status = status
         self.show_xml = show_xml
         self.messages = messages  # False: notes only (the demo's EVCC, whose messages the SECC already shows)
         self._log: IO[str] | None = open(log_path, "a", encoding="utf-8") if log_path else None
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
-        self._oracles: dict[str, TimingOracle] = {}
+        self._oracles: dict[str, TimingOracle | None] = {}
         self.violations: list[Violation] = []  # timing violations seen, for reports
         self.records: list[dict[str, Any]] = []  # every message, for reports (keep_records=True)
         self.keep_records = False
 
-    def message(self, role: str, connection: str, direction: str, frame_bytes: bytes, message: Message | None, error: str | None = None, at: tuple[float, float] | None = None) -> None:
-        """``direction`` is 'tx' (we sent) or 'rx' (we received); ``at`` = (time.time(), time.monotonic()) of arrival."""
+    def message(self, role: str, connection: str, direction: str, frame_bytes: bytes, message: Message | None, error: str | None = None,
+                at: tuple[float, float] | None = None, extra: list[str] | None = None) -> None:
+        """``direction`` is 'tx' (we sent) or 'rx' (we received); ``at`` = (time.time(), time.monotonic()) of arrival;
+        ``extra``: more lines to show under the header (a capture's deviations and verdicts)."""
         now, mono = at or (time.time(), time.monotonic())
         late = self._check_timing(role, connection, direction, mono, message)
         if not self.messages or (self.console is None and self._log is None and not self.keep_records):
             return
         previous = self._last.get(connection)
+        # Frames that came in one TCP segment share its arrival time, which precedes the answers
+        # traced between them: the time since the previous entry is then 0, never negative.
+        if previous is not None and mono < previous:
+            mono = previous
         self._last[connection] = mono
         delta_ms = None if previous is None else (mono - previous) * 1000
         header = None
@@ -63,10 +86,11 @@ class Tracer:
                 lines.append(f"  error: {error}")
             for violation in late:
                 lines.append(f"  TIMING VIOLATION: {violation}")
+            lines.extend(f"  {line}" for line in extra or ())
             if message is not None and self.show_xml:
                 lines.extend("  " + line for line in message.to_xml().rstrip("\n").split("\n"))
             with self._lock:
-                print("\n".join(lines), file=self.console, flush=True)
+                print(printable("\n".join(lines)), file=self.console, flush=True)
         if self._log is not None:
             record: dict[str, Any] = {
                 "time": dt.datetime.fromtimestamp(now, dt.timezone.utc).isoformat(),
@@ -85,6 +109,8 @@ class Tracer:
                 record["error"] = error
             if late:
                 record["timing_violations"] = [str(v) for v in late]
+            if extra:
+                record["notes"] = list(extra)
             with self._lock:
                 self._log.write(json.dumps(record) + "\n")
                 self._log.flush()
@@ -99,6 +125,8 @@ class Tracer:
             return []
         sender = role if direction == "tx" else ("EVCC" if role == "SECC" else "SECC")
         oracle = self._oracles.setdefault(connection, TimingOracle())
+        if oracle is None:
+            return []
         late = oracle.observe(mono, sender, message.body_name, message.body, message.schema)
         self.violations.extend(late)
         return late
@@ -143,13 +171,31 @@ class Tracer:
                 self._log.write(json.dumps(record) + "\n")
                 self._log.flush()
 
-    def note(self, role: str, text: str) -> None:
+    def set_oracle(self, connection: str, oracle: TimingOracle | None) -> None:
+        """Time ``connection`` with this oracle (its protocol's), or not at all (None)."""
+        self._oracles[connection] = oracle
+
+    def note(self, role: str, text: str, at: float | None = None) -> None:
+        """``at``: the time the note is about (a capture's timestamp), else now."""
+        when = at if at is not None else time.time()
         if self.console is not None:
-            stamp = dt.datetime.now().strftime("%H:%M:%S.%f")[:-3]
+            stamp = dt.datetime.fromtimestamp(when).strftime("%H:%M:%S.%f")[:-3]
             with self._lock:
-                print(f"[{stamp}] {role}: {text}", file=self.console, flush=True)
+                print(printable(f"[{stamp}] {role}: {text}"), file=self.console, flush=True)
         if self._log is not None:
             with self._lock:
+                self._log.write(json.dumps({"time": dt.datetime.fromtimestamp(when, dt.timezone.utc).isoformat(), "role": role, "note": text}) + "\n")
+                self._log.flush()
+
+    def listening(self, role: str, kind: str, host: str, port: int) -> None:
+        """A listener is bound and accepting: one line with the real port (a server may bind port 0)."""
+        text = f"listening on {kind} [{host}]:{port}"
+        if self.status is None:
+            self.note(role, text)
+            return
+        with self._lock:
+            print(printable(f"v2glab {role.lower()}: {text}"), file=self.status, flush=True)
+            if self._log is not None:
                 self._log.write(json.dumps({"time": dt.datetime.now(dt.timezone.utc).isoformat(), "role": role, "note": text}) + "\n")
                 self._log.flush()
 
@@ -171,5 +217,8 @@ class NullTracer(Tracer):
     def mme(self, *args: Any, **kwargs: Any) -> None:
         pass
 
-    def note(self, role: str, text: str) -> None:
+    def note(self, role: str, text: str, at: float | None = None) -> None:
+        pass
+
+    def listening(self, role: str, kind: str, host: str, port: int) -> None:
         pass

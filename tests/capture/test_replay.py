@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from v2glab.capture.show import read_capture
+
+from ..conftest import start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,14 +27,12 @@ def recorded_ac(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _against(live: list[str], replay: list[str]) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
-    port = str(random.randint(50000, 60000))
     first_is_replay = replay[replay.index("--role") + 1] == "secc"
-    server_args = (replay if first_is_replay else live) + ["--host", "::1", "--port", port]
-    client_args = (live if first_is_replay else replay) + ["--host", "::1", "--port", port]
-    server = subprocess.Popen(cli(*server_args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server_args = (replay if first_is_replay else live) + ["--host", "::1"]
+    client_args = (live if first_is_replay else replay) + ["--host", "::1"]
+    server, port = start_server(cli(*server_args))
     try:
-        time.sleep(1.0)
-        client = subprocess.run(cli(*client_args), capture_output=True, text=True, timeout=60)
+        client = subprocess.run(cli(*client_args, "--port", str(port)), capture_output=True, text=True, timeout=60)
         out, err = server.communicate(timeout=60)
     finally:
         server.kill()
@@ -65,15 +63,77 @@ def test_a_different_live_side_is_reported(recorded_ac: Path) -> None:
 
 def test_run_writes_a_capture_too(tmp_path: Path) -> None:
     pcap = tmp_path / "run.pcapng"
-    port = str(random.randint(50000, 60000))
-    secc = subprocess.Popen(cli("run", str(ROOT / "examples" / "secc_ac_session.lua"), "--role", "secc", "--host", "::1", "--port", port,
-                                "--no-sdp", "--quiet", "--pcap", str(pcap)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    secc, port = start_server(cli("run", str(ROOT / "examples" / "secc_ac_session.lua"), "--role", "secc", "--host", "::1",
+                                  "--no-sdp", "--quiet", "--pcap", str(pcap)))
     try:
-        time.sleep(1.0)
-        ev = subprocess.run(cli("evcc", "--host", "::1", "--port", port, "--quiet"), capture_output=True, text=True, timeout=60)
+        ev = subprocess.run(cli("evcc", "--host", "::1", "--port", str(port), "--quiet"), capture_output=True, text=True, timeout=60)
         secc.communicate(timeout=60)
     finally:
         secc.kill()
     assert ev.returncode == 0 and secc.returncode == 0
     names = [f.name for f in read_capture(str(pcap)) if f.transport == "TCP"]
     assert names[0] == "supportedAppProtocolReq" and names[-1] == "SessionStopRes" and names.count("ChargingStatusRes") == 3
+
+
+SHARED = ROOT / ".." / "shared" / "captures"
+VW = SHARED / "vw-ac-iso2.pcap"
+
+
+def test_a_real_car_replays_cleanly_against_v2glab_secc_with_the_mimicked_profile() -> None:
+    """Acceptance: the recorded car of vw-ac-iso2.pcap against v2glab's SECC, its profile derived from the capture."""
+    result = subprocess.run(cli("replay", str(VW), "--role", "evcc", "--mimic"), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "same sequence and content: the live SECC sent the 9 recorded messages in order" in result.stderr
+    assert "'authorization_ongoing': 1" in result.stdout and "'evse_id': 'DE*PNX*E12345*1'" in result.stdout
+    assert result.stdout.count("EVCC <- SECC  AuthorizationRes") == 2 and "FAILED_SequenceError" in result.stdout
+
+
+def test_mimicked_profile_holds_what_the_capture_shows() -> None:
+    from v2glab.capture.replay import mimic
+
+    base, override = mimic(str(VW))
+    assert base == "ac"
+    assert override["evse_id"] == "DE*PNX*E12345*1" and override["free_service"] is False
+    assert override["energy_modes"] == ["AC_three_phase_core", "AC_single_phase_core"] and override["payment_options"] == ["ExternalPayment"]
+    assert override["ac"] == {"nominal_voltage": 230.0, "max_current": 6.0, "rcd": False}
+    assert override["schedule"] == {"sa_schedule_tuple_id": 1, "pmax": 4140.0, "duration": 86400}
+    assert (override["authorization_ongoing"], override["charge_parameter_ongoing"]) == (1, 0)
+
+
+def _started(process: subprocess.Popen, marker: str) -> str:
+    """Wait for the line that says the server listens, and return it (readiness, not time)."""
+    for line in process.stdout:
+        if marker in line:
+            return line
+    raise AssertionError(f"no '{marker}' line: {process.stderr.read()}")
+
+
+def test_content_difference_names_the_message_and_field() -> None:
+    secc = subprocess.Popen(cli("secc", "--once", "--no-sdp", "--host", "::1"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        port = _started(secc, "listening on TCP").rsplit(":", 1)[1].strip()
+        replay = subprocess.run(cli("replay", str(VW), "--role", "evcc", "--host", "::1", "--port", port, "--quiet"), capture_output=True, text=True, timeout=120)
+    finally:
+        secc.kill()
+        secc.communicate()
+    assert replay.returncode == 1
+    assert "DIFFERENT content, same sequence: message 2 (SessionSetupRes): field EVSEID: recorded DE*PNX*E12345*1, live DE*V2G*E12345*1" in replay.stderr
+
+
+def test_replayed_secc_answers_with_the_live_evs_schema_id() -> None:
+    """The recorded charger chose SchemaID 0 (the car's); v2glab's EV offers ISO 15118-2 as SchemaID 1 and gets 1."""
+    replay = subprocess.Popen(cli("replay", str(VW), "--role", "secc", "--host", "::1", "--port", "0"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        port = _started(replay, "replaying the recorded SECC").rsplit(":", 1)[1].strip()
+        ev = subprocess.run(cli("evcc", "--host", "::1", "--port", port, "--quiet"), capture_output=True, text=True, timeout=120)
+        out, err = replay.communicate(timeout=120)
+    finally:
+        replay.kill()
+    assert "chose SchemaID" not in ev.stderr
+    handshake = out.split("supportedAppProtocolRes", 1)[1].split("SessionSetupReq", 1)[0]
+    assert "<SchemaID>1</SchemaID>" in handshake
+    assert replay.returncode == 1
+    # the v2glab car differs from the recorded one: its offer first, then it goes on charging where the recorded car stopped
+    assert "message 9 of the live EVCC: recorded SessionStopReq, live ChargingStatusReq" in err
+    assert ("before that, message 1 (supportedAppProtocolReq): field AppProtocol[0]/ProtocolNamespace: "
+            "recorded urn:din:70121:2012:MsgDef, live urn:iso:15118:2:2013:MsgDef") in err

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import time
 import tracemalloc
 
 import pytest
 
 from v2glab import V2GError, exi
 from v2glab.errors import EXIDecodeError
-from v2glab.exi.bits import BitWriter
+from v2glab.exi.bits import BitReader, BitWriter, SmallBitReader
+from v2glab.exi.codec import _decode_chars
 from v2glab.exi.fuzz import MUTATORS, corpus
 
-from ..conftest import VECTORS
+from ..conftest import VECTORS, app_offer, signed_setup
 
 SEEDS = [bytes.fromhex(v["exi_hex"]) for v in VECTORS]
 SEED = bytes.fromhex(VECTORS[0]["exi_hex"])  # the vendor's ChargingStatusRes
@@ -70,7 +72,7 @@ def test_declared_length_of_2_pow_32_does_not_allocate() -> None:
         tracemalloc.stop()
     assert peak < 1_000_000
     assert info.value.bit_offset == 18  # where the length field starts
-    assert "exceeds the stream" in info.value.reason
+    assert "exceeds the maxLength 8" in info.value.reason  # SessionID is at most 8 octets
 
 
 def test_wrong_exi_header_and_trailing_garbage_are_named() -> None:
@@ -94,3 +96,61 @@ def test_endless_continuation_bits_stop() -> None:
 
 def test_decode_errors_are_v2g_errors() -> None:
     assert issubclass(EXIDecodeError, V2GError)
+
+
+def _best_decode_time(data: bytes, schema: str, runs: int = 5) -> float:
+    """CPU time of this thread, best of ``runs``: other processes on a busy machine do not count."""
+    best = float("inf")
+    for _ in range(runs):
+        start = time.thread_time()
+        try:
+            exi.decode(data, schema)
+        except EXIDecodeError:
+            pass
+        best = min(best, time.thread_time() - start)
+    return best
+
+
+def test_a_string_longer_than_its_max_length_is_refused_before_its_characters() -> None:
+    # 60 KB of non-ASCII ProtocolNamespace (maxLength 100): refused at the length field
+    data = app_offer("\u00e9" * 30000)
+    assert len(data) > 60000
+    with pytest.raises(EXIDecodeError) as info:
+        exi.decode(data, "app")
+    assert "exceeds the maxLength 100 of ns0:protocolNamespaceType" in info.value.reason
+    assert info.value.bit_offset < 16  # the length field, not the end of 30,000 characters
+    assert exi.decode(app_offer("\u00e9" * 100), "app").content["AppProtocol"][0]["ProtocolNamespace"] == "\u00e9" * 100
+
+
+@pytest.mark.parametrize("text", ["\u00e9", "\u4e2d", "\U0001f50c", "a"])
+def test_decoding_an_unbounded_string_is_linear_in_its_length(text: str) -> None:
+    """Without a maxLength, a string is bounded by the payload; decoding it must stay linear.
+
+    The reader used to shift the whole stream for each octet of a non-ASCII character:
+    4 KB took 5 ms and 64 KB 340 ms (x70 for x16 the input). Linear is x16; the bound
+    leaves room for a noisy machine, quadratic is far above it.
+    """
+    octets = len(text.encode("utf-8"))  # about as many octets as EXI takes for the character
+    small, large = signed_setup(text * (4000 // octets)), signed_setup(text * (64000 // octets))
+    assert exi.decode(large, "iso15118-2").content["Header"]["Signature"]["KeyInfo"]["KeyName"][0].startswith(text)
+    ratio = _best_decode_time(large, "iso15118-2") / _best_decode_time(small, "iso15118-2")
+    assert len(large) / len(small) > 14
+    assert ratio < 40, f"x{ratio:.0f} the time for x{len(large) / len(small):.0f} the input"
+
+
+@pytest.mark.parametrize("shift", range(8))
+def test_strings_at_every_bit_alignment(shift: int) -> None:
+    # both readers, the string starting at each bit offset: ASCII, multi-octet characters, empty
+    for namespace in ("urn:iso:15118:2:2013:MsgDef", "\u00e9\u4e2d\U0001f50c" * 5, ""):
+        w = BitWriter()
+        w.bits(0, shift)
+        w.uint(len(namespace) + 2)
+        for ch in namespace:
+            w.uint(ord(ch))
+        w.bits(0b101, 3)
+        for cls in (BitReader, SmallBitReader):
+            r = cls(w.to_bytes())
+            r.bits(shift)
+            count = r.uint() - 2
+            assert _decode_chars(r, count, 0) == namespace
+            assert r.bits(3) == 0b101

@@ -98,3 +98,14 @@ def test_choice_allows_only_one_branch() -> None:
     both.body["DC_EVChargeParameter"] = {"DC_EVStatus": {}}
     with pytest.raises(EXIEncodeError, match="cannot come here"):
         exi.encode(both)
+
+
+@pytest.mark.parametrize("bad", ["\ud800", "\udfff", "\x00", "\x1b", "\uffff"])
+def test_characters_outside_xml_are_refused_unless_validation_is_off(bad: str) -> None:
+    message = _seed_with(EVSEID=f"KR*TC1{bad}*ISO1")
+    with pytest.raises(ValidationError) as info:
+        exi.encode(message)
+    assert info.value.facet == "Char" and info.value.path.endswith("EVSEID")
+    assert f"U+{ord(bad):04X}" in str(info.value)
+    data = exi.encode(message, validate=False)  # a test may still send it on purpose
+    assert exi.decode(data, "iso15118-2").body["EVSEID"] == f"KR*TC1{bad}*ISO1"

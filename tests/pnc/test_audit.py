@@ -54,6 +54,6 @@ def test_pcap_show_prints_the_checks(tmp_path: Path) -> None:
     assert demo.returncode == 0, demo.stdout + demo.stderr
     shown = subprocess.run([sys.executable, "-m", "v2glab.cli", "pcap", "show", str(capture)], capture_output=True, text=True, timeout=60)
     assert shown.returncode == 0, shown.stderr
-    assert "EVCC: CertificateInstallationReq: signature verified with OEMProvisioningCert" in shown.stdout
-    assert "SECC: CertificateInstallationRes: signature verified with the CPS leaf" in shown.stdout
-    assert "EVCC: AuthorizationReq: signature verified with the contract certificate" in shown.stdout
+    assert "session 1: CertificateInstallationReq: signature verified with OEMProvisioningCert" in shown.stdout
+    assert "session 1: CertificateInstallationRes: signature verified with the CPS leaf" in shown.stdout
+    assert "session 1: AuthorizationReq: signature verified with the contract certificate" in shown.stdout

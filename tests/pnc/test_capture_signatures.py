@@ -83,3 +83,18 @@ def test_authorization_req_signature_and_challenge(session: dict[str, dict]) -> 
     challenge = session["PaymentDetailsRes"]["Body"]["PaymentDetailsRes"]["GenChallenge"]
     msg = session["AuthorizationReq"]
     messages.check_authorization(msg["Body"]["AuthorizationReq"], msg["Header"]["Signature"], challenge, contract.public_key())
+
+
+def test_pcap_show_verifies_the_captured_signatures(session: dict[str, dict], tmp_path: Path) -> None:
+    import sys
+
+    keylog = tmp_path / "keylog.txt"
+    keylog.write_bytes(bytes.fromhex(_tshark("-r", str(CAPTURE), "-Y", "udp.port == 52345", "-T", "fields", "-e", "data.data").strip()))
+    shown = subprocess.run([sys.executable, "-m", "v2glab.cli", "pcap", "show", str(CAPTURE), "--keylog", str(keylog), "--no-xml"],
+                           capture_output=True, text=True, timeout=300)
+    assert shown.returncode == 0, shown.stderr
+    for line in ("CertificateInstallationReq: signature verified with OEMProvisioningCert",
+                 "CertificateInstallationRes: signature verified with the CPS leaf",
+                 "AuthorizationReq: signature verified with the contract certificate"):
+        assert line in shown.stdout
+    assert "INVALID" not in shown.stdout

@@ -178,3 +178,26 @@ def test_the_ev_enforces_the_long_limit_of_a_loop(protocol, request_name: str, l
     evcc._request(request_name, evcc.car.default_request(request_name))
     stop = evcc._request("SessionStopReq", evcc.car.default_request("SessionStopReq"))
     assert any(isinstance(e, StopTimer) and e.slot == "phase" for e in stop)
+
+
+
+@pytest.mark.parametrize("request_name", ["ServiceDiscoveryReq", "ChargeParameterDiscoveryReq", "PowerDeliveryReq", "CableCheckReq"])
+def test_din_failed_responses_carry_the_dc_members(request_name: str) -> None:
+    """The DIN XSD leaves EVSEStatus, EVSEChargeParameter and SASchedules non-abstract: a FAILED answer
+    must still carry what a DC EV reads (DC_EVSEStatus, DC_EVSEChargeParameter, SAScheduleList)."""
+    secc = din_secc()
+    setup(secc)
+    sent(secc.receive_data(request_frame(SID, "ServiceDiscoveryReq", {}, DIN)))  # then each of these is out of sequence
+    body = DIN.car(profiles()[1]).default_request(request_name)
+    (res,) = sent(secc.receive_data(request_frame(SID, request_name, body, DIN)))
+    assert res.body["ResponseCode"] == "FAILED_SequenceError"
+    assert not {"EVSEStatus", "EVSEChargeParameter", "SASchedules"} & set(res.body)
+    shutdown = {"EVSEStatusCode": "EVSE_Shutdown", "EVSEIsolationStatus": "Invalid"}.items()
+    if request_name == "ServiceDiscoveryReq":
+        assert res.body["PaymentOptions"] == {"PaymentOption": ["ExternalPayment"]}
+        assert res.body["ChargeService"]["EnergyTransferType"].startswith("DC")
+    elif request_name == "ChargeParameterDiscoveryReq":
+        assert res.body["SAScheduleList"]["SAScheduleTuple"][0]["SAScheduleTupleID"] == 1
+        assert shutdown <= res.body["DC_EVSEChargeParameter"]["DC_EVSEStatus"].items()
+    else:
+        assert shutdown <= res.body["DC_EVSEStatus"].items()

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from junitparser import Error, Failure, JUnitXml
+
+from ..conftest import start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 LATE = ROOT / "examples" / "negative_secc_late_current_demand.lua"
@@ -21,12 +21,10 @@ LATE = ROOT / "examples" / "negative_secc_late_current_demand.lua"
 def late_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess, Path, Path]:
     folder = tmp_path_factory.mktemp("report")
     junit, html = folder / "report.xml", folder / "report.html"
-    port = str(random.randint(50000, 60000))
-    secc = subprocess.Popen([sys.executable, "-m", "v2glab.cli", "run", str(LATE), "--role", "secc", "--profile", "dc", "--host", "::1", "--port", port,
-                             "--no-sdp", "--quiet", "--junit", str(junit), "--html", str(html)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    secc, port = start_server([sys.executable, "-m", "v2glab.cli", "run", str(LATE), "--role", "secc", "--profile", "dc", "--host", "::1",
+                               "--no-sdp", "--quiet", "--junit", str(junit), "--html", str(html)])
     try:
-        time.sleep(1.0)
-        ev = subprocess.run([sys.executable, "-m", "v2glab.cli", "evcc", "--profile", "dc", "--host", "::1", "--port", port, "--quiet"],
+        ev = subprocess.run([sys.executable, "-m", "v2glab.cli", "evcc", "--profile", "dc", "--host", "::1", "--port", str(port), "--quiet"],
                             capture_output=True, text=True, timeout=60)
         out, err = secc.communicate(timeout=60)
     finally:
@@ -90,3 +88,6 @@ def test_html_report_in_a_real_browser(late_run: tuple, tmp_path: Path) -> None:
     assert '<span class="fail" id="overall">FAIL</span>' in dom
     assert dom.count("<details") >= 20  # every message expandable
     assert "timing: CurrentDemandRes came after" in dom and "&lt;s1:CurrentDemandRes&gt;" in dom
+    for chart in ("sequence", "response-times", "dc-values"):  # charts of the run, as inline SVG
+        assert f'id="chart-{chart}"' in dom
+    assert dom.count("<svg") == 3 and "EVTargetVoltage" in dom

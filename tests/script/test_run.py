@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from v2glab import exi
+
+from ..conftest import start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -24,11 +24,9 @@ def cli(*args: str) -> list[str]:
 
 def pair(secc_args: list[str], evcc_args: list[str], timeout: float = 60) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
     """Start the SECC side, then the EVCC side, on ::1; both finish on their own."""
-    port = str(random.randint(50000, 60000))
-    secc = subprocess.Popen(cli(*secc_args, "--host", "::1", "--port", port, "--no-sdp"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    secc, port = start_server(cli(*secc_args, "--host", "::1", "--no-sdp"))
     try:
-        time.sleep(1.0)
-        ev = subprocess.run(cli(*evcc_args, "--host", "::1", "--port", port), capture_output=True, text=True, timeout=timeout)
+        ev = subprocess.run(cli(*evcc_args, "--host", "::1", "--port", str(port)), capture_output=True, text=True, timeout=timeout)
         out, err = secc.communicate(timeout=timeout)
     finally:
         secc.kill()
@@ -77,6 +75,13 @@ CASES = [
     ("negative_evcc_corrupt_v2gtp_header.lua", "evcc", [], ["secc", "--once"], 0, 0, "bad V2GTP header: V2GTP inverse protocol version 0x00"),
     # 40 ms is late for the standard (25 ms) but not for the EV's 250 ms timeout: the script's run fails, the EV completes
     ("negative_secc_late_current_demand.lua", "secc", ["--profile", "dc"], ["evcc", "--profile", "dc", "--quiet"], 1, 0, "session complete"),
+    # DIN SPEC 70121: the script side enables (SECC) or offers (EVCC) DIN only, the other side its DC default
+    ("secc_din_session.lua", "secc", ["--profile", "dc", "--protocol", "din70121"], ["evcc", "--profile", "dc", "--protocol", "din70121", "--quiet"], 0, 0, "session complete"),
+    ("evcc_din_session.lua", "evcc", ["--profile", "dc", "--protocol", "din70121"], ["secc", "--once", "--quiet", "--profile", "dc"], 0, 0, ""),
+    ("negative_secc_din_withhold_current_demand.lua", "secc", ["--profile", "dc", "--protocol", "din70121"], ["evcc", "--profile", "dc", "--protocol", "din70121", "--quiet"], 0, 1,
+     "V2G_EVCC_Msg_Timeout (0.25 s) expired waiting for CurrentDemandRes"),
+    ("negative_evcc_din_skip_contract_authentication.lua", "evcc", ["--profile", "dc", "--protocol", "din70121"], ["secc", "--once", "--profile", "dc"], 0, 0,
+     "FAILED_SequenceError: ChargeParameterDiscoveryReq out of sequence; allowed: ContractAuthenticationReq, SessionStopReq"),
 ]
 
 

@@ -154,7 +154,8 @@ class EvccSession(FramedCore):
         return events
 
     def _msg_timeout(self, request: str) -> float:
-        return APP_TIMEOUT if self.protocol is None else self.protocol.timing.msg_timeout(request)
+        standard = APP_TIMEOUT if self.protocol is None else self.protocol.timing.msg_timeout(request)
+        return standard * self.profile["timers"]["msg_timeout_scale"]  # 1 unless a profile tolerates a slow SECC
 
     def _send(self, message: exi.Message) -> list[Event]:
         name = message.body_name

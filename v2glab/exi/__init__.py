@@ -28,9 +28,33 @@ def encode(message: Message, validate: bool = True) -> bytes:
     return encode_tree(grammar(message.schema), message.name, message.content, validate)
 
 
-def decode(data: bytes, schema: str) -> Message:
-    """Decode an EXI document of ``schema`` (one of ``SCHEMAS``: 'iso15118-2', 'iso15118-20-DC', ...)."""
-    root, content = decode_tree(grammar(schema), bytes(data))
+def decode(data: bytes, schema: str, trailing: str = "strict", deviations: list[str] | None = None) -> Message:
+    """Decode an EXI document of ``schema`` (one of ``SCHEMAS``: 'iso15118-2', 'iso15118-20-DC', ...).
+
+    ``trailing="zeros"`` accepts zero bytes after the end of the document, as some
+    cars send them; each acceptance is appended to ``deviations``, naming the bytes.
+    The default, ``"strict"``, rejects any byte after the end.
+    """
+    if trailing not in ("strict", "zeros"):
+        raise ValueError(f"trailing must be 'strict' or 'zeros', not {trailing!r}")
+    data = bytes(data)
+    g = grammar(schema)
+    try:
+        root, content = decode_tree(g, data)
+    except EXIDecodeError:
+        if trailing != "zeros" or not data.endswith(b"\0"):
+            raise
+        zeros = len(data) - len(data.rstrip(b"\0"))
+        for cut in range(1, zeros + 1):  # the fewest zero bytes whose removal leaves a complete document
+            try:
+                root, content = decode_tree(g, data[:-cut])
+            except EXIDecodeError:
+                continue
+            if deviations is not None:
+                deviations.append(f"{cut} zero byte(s) ({' '.join(['00'] * cut)}) after the end of the EXI document, "
+                                  f"at byte {len(data) - cut} of {len(data)}")
+            return Message(schema, root, content)
+        raise
     return Message(schema, root, content)
 
 

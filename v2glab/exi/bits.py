@@ -1,7 +1,12 @@
 """Bit-packed EXI streams (EXI 1.0 section 7: alignment bit-packed, most significant bit first).
 
-Both classes keep the whole stream in one Python int: shifting an int of a few
-hundred bits is cheaper than indexing bytes bit by bit, and V2G messages are small.
+The writer keeps the stream in one Python int: appending to an int of a few hundred
+bits is cheaper than packing bytes bit by bit, and V2G messages are small. The reader
+must not do the same for any stream: every read would shift the whole stream, so
+decoding would cost (reads x stream length), quadratic in a hostile peer's payload.
+``reader()`` picks the int for streams up to SMALL_STREAM bytes (every V2G message in
+normal use; a read then costs at most one shift of 8 Kibit), and otherwise a reader
+that takes each field from the few bytes that hold it, linear in the input.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from ..errors import EXIDecodeError
 # the largest value any V2G schema type holds (xs:unsignedLong). A longer run of
 # continuation bits is rejected instead of being read forever.
 MAX_UINT_OCTETS = 10
+# Up to this many bytes a stream is read by shifting one int (faster for small messages).
+SMALL_STREAM = 1024
 
 
 class BitWriter:
@@ -59,19 +66,22 @@ class BitWriter:
 
 
 class BitReader:
-    __slots__ = ("value", "total", "pos")
+    __slots__ = ("data", "total", "pos")
 
     def __init__(self, data: bytes) -> None:
-        self.value = int.from_bytes(data, "big")
-        self.total = 8 * len(data)
+        self.data = bytes(data)
+        self.total = 8 * len(self.data)
         self.pos = 0
 
     def bits(self, width: int) -> int:
-        end = self.pos + width
+        pos = self.pos
+        end = pos + width
         if end > self.total:
-            raise EXIDecodeError(f"stream ends inside a {width}-bit field", self.pos)
+            raise EXIDecodeError(f"stream ends inside a {width}-bit field", pos)
         self.pos = end
-        return (self.value >> (self.total - end)) & ((1 << width) - 1)
+        # Only the bytes that hold bits pos..end-1: the cost depends on width, not on the stream.
+        chunk = int.from_bytes(self.data[pos >> 3:(end + 7) >> 3], "big")
+        return (chunk >> (-end & 7)) & ((1 << width) - 1)
 
     def uint(self) -> int:
         result = 0
@@ -85,19 +95,50 @@ class BitReader:
             shift += 7
         raise EXIDecodeError(f"unsigned integer longer than {MAX_UINT_OCTETS} octets", start)
 
+    def peek_octets(self, count: int) -> bytes:
+        """The next ``count`` octets (at any bit position) without consuming them; ``count`` must fit."""
+        pos = self.pos
+        if not pos & 7:
+            return self.data[pos >> 3:(pos >> 3) + count]
+        end = pos + 8 * count
+        chunk = int.from_bytes(self.data[pos >> 3:(end + 7) >> 3], "big")
+        return ((chunk >> (-end & 7)) & ((1 << (8 * count)) - 1)).to_bytes(count, "big")
+
     def octets(self, count: int) -> bytes:
         """Read ``count`` bytes. The length is checked before anything is allocated."""
         if count == 0:
             return b""
-        end = self.pos + 8 * count
-        if end > self.total:
+        if self.pos + 8 * count > self.total:
             raise EXIDecodeError(
                 f"declared length of {count} octets exceeds the {(self.total - self.pos) // 8} left in the stream",
                 self.pos,
             )
-        self.pos = end
-        return ((self.value >> (self.total - end)) & ((1 << (8 * count)) - 1)).to_bytes(count, "big")
+        data = self.peek_octets(count)
+        self.pos += 8 * count
+        return data
 
     @property
     def remaining(self) -> int:
         return self.total - self.pos
+
+
+class SmallBitReader(BitReader):
+    """The same reader for a short stream, with the stream also held as one int."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.value = int.from_bytes(self.data, "big")
+
+    def bits(self, width: int) -> int:
+        end = self.pos + width
+        if end > self.total:
+            raise EXIDecodeError(f"stream ends inside a {width}-bit field", self.pos)
+        self.pos = end
+        return (self.value >> (self.total - end)) & ((1 << width) - 1)
+
+
+def reader(data: bytes) -> BitReader:
+    """A reader whose cost stays linear in ``data``, the fastest one for its size."""
+    return SmallBitReader(data) if len(data) <= SMALL_STREAM else BitReader(data)

@@ -16,13 +16,18 @@ and base64Binary).
 from __future__ import annotations
 
 from functools import lru_cache
+import re
 from typing import Any
 
 from ..errors import EXIDecodeError, EXIEncodeError, ValidationError
-from .bits import BitReader, BitWriter
+from .bits import MAX_UINT_OCTETS, BitReader, BitWriter, reader
 from .grammar import TEXT, ComplexType, Grammar, SimpleType, advance, grammar
 
 EXI_HEADER = 0x80  # distinguishing bits 10, no options, version 1 [V2G2-099]
+
+# Characters outside XML 1.0's Char production: no xs:string value holds them (C0 controls
+# but tab, LF and CR; lone surrogates; U+FFFE, U+FFFF). EXI can carry them; validation refuses them.
+NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 # --------------------------------------------------------------------------- encode
@@ -71,6 +76,9 @@ def _encode_value(w: BitWriter, st: SimpleType, value: Any, validate: bool) -> N
             raise EXIEncodeError(f"expected a string, got {type(value).__name__} {value!r}")
         if validate:
             _check_length(st, len(value), "characters")
+            bad = NOT_XML_CHAR.search(value)
+            if bad:
+                raise ValidationError("", "Char", f"character U+{ord(bad.group()):04X} at {bad.start()} is not allowed in an XML string")
         w.uint(len(value) + 2)  # +2: a string-table miss [V2G2-099: no string table]
         if value.isascii():
             w.octets(value.encode("ascii"))  # an ASCII code point is a one-octet unsigned integer
@@ -332,29 +340,52 @@ def _decode_value(r: BitReader, st: SimpleType) -> Any:
             # 0 and 1 are string-table hits; the table is off in V2G [V2G2-099]
             raise EXIDecodeError(f"string-table reference ({length}) where the table is disabled", at)
         count = length - 2
+        # Bounded before a character is read: by the type's maxLength, else by the stream
+        # (every character takes at least one octet).
+        if st.hi is not None and count > st.hi:
+            raise EXIDecodeError(f"declared string of {count} characters exceeds the maxLength {st.hi} of {st.id}", at)
         if count * 8 > r.remaining:
             raise EXIDecodeError(f"declared string of {count} characters exceeds the stream", at)
-        start = r.pos
-        raw = r.octets(count)
-        if raw.isascii():
-            return raw.decode("ascii")  # one octet per character: the whole string in one read
-        r.pos = start  # a character above U+007F takes several octets: read them one by one
-        chars = []
-        for _ in range(count):
-            cp = r.uint()
-            if cp > 0x10FFFF:
-                raise EXIDecodeError(f"code point {cp:#x} out of Unicode range", r.pos)
-            chars.append(cp)
-        try:
-            return "".join(map(chr, chars))
-        except ValueError:
-            raise EXIDecodeError("invalid code point in string", at) from None
+        return _decode_chars(r, count, at)
     # hexBinary / base64Binary
     at = r.pos
     length = r.uint()
+    if st.hi is not None and length > st.hi:
+        raise EXIDecodeError(f"declared binary length {length} exceeds the maxLength {st.hi} of {st.id}", at)
     if length * 8 > r.remaining:
         raise EXIDecodeError(f"declared binary length {length} exceeds the stream", at)
     return r.octets(length)
+
+
+def _decode_chars(r: BitReader, count: int, at: int) -> str:
+    """``count`` characters, each an EXI unsigned integer (its code point), in one pass over the octets."""
+    # A code point takes at most MAX_UINT_OCTETS octets; fetch what the string can span, at most.
+    window = r.peek_octets(min(r.remaining // 8, count * MAX_UINT_OCTETS))
+    if window[:count].isascii():
+        r.pos += 8 * count
+        return window[:count].decode("ascii")  # one octet per character
+    chars = []
+    i = 0
+    n = len(window)
+    for _ in range(count):
+        cp = 0
+        shift = 0
+        while True:
+            if i == n:
+                raise EXIDecodeError("stream ends inside a string character", r.pos + 8 * i)
+            if shift > 7 * (MAX_UINT_OCTETS - 1):
+                raise EXIDecodeError(f"unsigned integer longer than {MAX_UINT_OCTETS} octets", r.pos + 8 * i)
+            octet = window[i]
+            i += 1
+            cp |= (octet & 0x7F) << shift
+            if octet < 0x80:
+                break
+            shift += 7
+        if cp > 0x10FFFF:
+            raise EXIDecodeError(f"code point {cp:#x} out of Unicode range", r.pos + 8 * i)
+        chars.append(cp)
+    r.pos += 8 * i
+    return "".join(map(chr, chars))
 
 
 def _fixed_value(st: SimpleType, code: int, at: int) -> Any:
@@ -454,7 +485,7 @@ def _check_end(r: BitReader) -> None:
 
 def decode_tree(g: Grammar, data: bytes) -> tuple[str, Any]:
     """Decode an EXI document: returns (root element local name, content)."""
-    r = BitReader(data)
+    r = reader(data)
     _check_header(r)
     at = r.pos
     code = r.bits(g.document_width)
@@ -470,7 +501,7 @@ def decode_tree(g: Grammar, data: bytes) -> tuple[str, Any]:
 
 
 def decode_fragment_tree(g: Grammar, data: bytes) -> tuple[str, Any]:
-    r = BitReader(data)
+    r = reader(data)
     _check_header(r)
     at = r.pos
     code = r.bits(g.fragment_width)

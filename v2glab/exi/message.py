@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+import re
+from xml.sax.saxutils import escape as _escape, quoteattr as _quoteattr
 
 from lxml import etree
 
@@ -83,6 +84,26 @@ class Message:
     def to_xml(self) -> str:
         """XML in the vendor format: ``<?xml version="1.0" ?>``, prefixes s0..sN, two-space indent."""
         return to_xml(self)
+
+
+# Characters a peer may put in an EXI string that must not reach a console or a file raw:
+# those XML forbids (C0 controls but tab, LF, CR; lone surrogates U+D800-DFFF, which no
+# UTF-8 stream can even carry; U+FFFE, U+FFFF) and those a terminal obeys (DEL, C1 controls).
+# They are written as character references, so the XML stays one readable text.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _reference(match: re.Match[str]) -> str:
+    return f"&#x{ord(match.group()):X};"
+
+
+def escape(text: str) -> str:
+    """XML character data, every unprintable character as a character reference."""
+    return UNPRINTABLE.sub(_reference, _escape(text))
+
+
+def quoteattr(text: str) -> str:
+    return UNPRINTABLE.sub(_reference, _quoteattr(text))
 
 
 # --------------------------------------------------------------------------- lexical forms

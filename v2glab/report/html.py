@@ -7,7 +7,10 @@ import datetime as dt
 from html import escape
 from typing import Any
 
+from .. import exi
+from ..errors import V2GError
 from . import TestCaseResult
+from .charts import ChartMessage, charts
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
@@ -17,6 +20,8 @@ table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px so
 tr.late td { background: #fde7e4; }
 details summary { cursor: pointer; } pre { background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 12px; }
 .dir { font-family: monospace; white-space: nowrap; }
+.chart { margin: 1em 0; } .chart svg { max-width: 100%; height: auto; }
+table.summary { width: auto; } table.summary th { width: 10em; }
 """
 
 
@@ -31,15 +36,95 @@ def write_html(path: str, title: str, cases: list[TestCaseResult], records: list
         lines += [f"PASS {escape(v.name)}" for v in case.checks if v.passed]
         out.append(f"<tr><td>{escape(case.name)}</td><td class='{'pass' if case.passed else 'fail'}'>{verdict}</td>"
                    f"<td>{case.duration:.3f} s</td><td>{'<br>'.join(lines) or '-'}</td></tr>")
-    out.append("</table><h2>Message sequence</h2><table id='sequence'><tr><th>time</th><th>direction</th><th>message</th><th>Δ</th></tr>")
+    out.append("</table>")
+    out.extend(_charts_html(_record_messages(records)))
+    out.append("<h2>Message sequence</h2><table id='sequence'><tr><th>time</th><th>direction</th><th>message</th><th>Δ</th></tr>")
+    out.extend(_message_rows(records))
+    out.append("</table></body></html>")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(out))
+
+
+def _message_rows(records: list[dict[str, Any]], prefix: str = "msg") -> list[str]:
+    out = []
     for i, r in enumerate(records):
         arrow = f"{r['role']} → {'EVCC' if r['role'] == 'SECC' else 'SECC'}" if r["direction"] == "tx" else f"{r['role']} ← {'EVCC' if r['role'] == 'SECC' else 'SECC'}"
         stamp = dt.datetime.fromtimestamp(r["time"]).strftime("%H:%M:%S.%f")[:-3]
         delta = "" if r["delta_ms"] is None else f"+{r['delta_ms']:.1f} ms"
-        late = "".join(f"<div class='fail'>timing: {escape(v)}</div>" for v in r["violations"])
+        late = "".join(f"<div class='fail'>{'' if v.startswith('deviation') else 'timing: '}{escape(v)}</div>" for v in r["violations"])
         body = f"<pre>{escape(r['xml'])}</pre>" if r["xml"] else f"<div class='fail'>{escape(r['error'] or '')}</div>"
         out.append(f"<tr class='{'late' if r['violations'] else ''}'><td>{stamp}</td><td class='dir'>{escape(arrow)}</td>"
-                   f"<td><details id='msg{i}'><summary>{escape(r['message'])}</summary>{body}<pre>{escape(r['hex'])}</pre></details>{late}</td><td>{delta}</td></tr>")
-    out.append("</table></body></html>")
+                   f"<td><details id='{prefix}{i}'><summary>{escape(r['message'])}</summary>{body}<pre>{escape(r['hex'])}</pre></details>{late}</td><td>{delta}</td></tr>")
+    return out
+
+
+def _record_messages(records: list[dict[str, Any]]) -> tuple[list[ChartMessage], dict[str, float]]:
+    """A script run's trace records as chart input, and the response limits of the protocol it negotiated."""
+    from ..capture.sessions import negotiated, response_limits
+
+    messages, decoded = [], []
+    for r in records:
+        peer = "EVCC" if r["role"] == "SECC" else "SECC"
+        sender = r["role"] if r["direction"] == "tx" else peer
+        message = None
+        if r.get("xml"):
+            payload = bytes.fromhex(r["hex"])[8:]
+            try:
+                message = exi.decode(payload, exi.detect_schema(payload))
+            except V2GError:
+                message = None
+        decoded.append(message)
+        messages.append(ChartMessage(r["time"], sender, r["message"], message.body if message else None, bool(r.get("violations"))))
+    namespace, _schema_id = negotiated(decoded)
+    return messages, response_limits(namespace)
+
+
+def _charts_html(chart_input: tuple[list[ChartMessage], dict[str, float]], prefix: str = "") -> list[str]:
+    messages, limits = chart_input
+    out = []
+    for name, svg in charts(messages, limits):
+        out.append(f"<div class='chart' id='{prefix}chart-{name}'>{svg}</div>")
+    return out
+
+
+def write_capture_html(path: str, capture: Any) -> None:
+    """`pcap show --html`: per session its summary, charts, and every message expandable to XML and hex."""
+    from ..capture.sessions import response_limits
+
+    ok = not any(s.violations for s in capture.sessions)
+    name = capture.path.rsplit("/", 1)[-1]
+    out = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(name)}</title><style>{STYLE}</style></head><body>"]
+    out.append(f"<h1>v2glab: {escape(name)} <span class='{'pass' if ok else 'fail'}' id='overall'>{'PASS' if ok else 'FAIL'}</span></h1>")
+    if capture.damage:
+        out.append(f"<p class='fail'>{escape(capture.damage)}</p>")
+    notes = [f for f in capture.frames if f.kind in ("note", "sdp") and f.session is None]
+    if notes:
+        out.append("<h2>Capture</h2><ul>" + "".join(f"<li>{escape(dt.datetime.fromtimestamp(f.ts).strftime('%H:%M:%S.%f')[:-3])} {escape(f.error or '')}</li>" for f in notes) + "</ul>")
+    for s in capture.sessions:
+        summary = s.summary()
+        verdict = "PASS" if not s.violations else "FAIL"
+        out.append(f"<h2 id='session{s.number}'>Session {s.number}: {escape(s.protocol)} <span class='{'pass' if verdict == 'PASS' else 'fail'}'>{verdict}</span></h2>")
+        rows = [("EVCC", summary["client"]), ("SECC", summary["server"]), ("TLS", s.tls), ("SchemaID", s.schema_id), ("EVCCID", s.evccid),
+                ("EVSEID", s.evseid), ("SessionID", s.session_id), ("messages", summary["messages"]), ("duration", f"{s.duration:.3f} s"),
+                ("ended", s.ended), ("timing", s.timing_note)]
+        out.append("<table class='summary'>" + "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v if v is not None else '-'))}</td></tr>" for k, v in rows) + "</table>")
+        if s.violations or s.notes:
+            out.append("<ul>" + "".join(f"<li class='fail'>{escape(v)}</li>" for v in s.violations) + "".join(f"<li>{escape(n)}</li>" for n in s.notes) + "</ul>")
+        messages = [ChartMessage(f.ts, f.sender, f.name, f.message.body if f.message else None, bool(f.violations)) for f in s.messages]
+        out.extend(_charts_html((messages, response_limits(s.namespace)), prefix=f"s{s.number}-"))
+        records, previous = [], None
+        for f in s.frames:
+            if f.kind != "v2gtp":
+                continue
+            records.append({"time": f.ts, "role": "SECC", "direction": "rx" if f.sender == "EVCC" else "tx", "message": f.name,
+                            "delta_ms": None if previous is None else (f.ts - previous) * 1000, "hex": f.data.hex().upper(),
+                            "xml": f.message.to_xml() if f.message else None, "error": f.error,
+                            "violations": [str(v) for v in f.violations] + [f"deviation: {d}" for d in f.deviations]})
+            previous = f.ts
+        out.append(f"<details><summary>{len(records)} messages</summary><table id='sequence{s.number}'>"
+                   "<tr><th>time</th><th>direction</th><th>message</th><th>Δ</th></tr>")
+        out.extend(_message_rows(records, prefix=f"s{s.number}-msg"))
+        out.append("</table></details>")
+    out.append("</body></html>")
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(out))

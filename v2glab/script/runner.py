@@ -153,14 +153,15 @@ class ScriptRunner:
         host = self.host or "::"
         if self.interface and host == "::":
             host = f"{sdp.link_local_address(self.interface)}%{self.interface}"
-        self._server, self.port = await bind_dynamic(lambda port: asyncio.start_server(accepted, host, port, ssl=self.ssl_context), self.port)
+        self._server, _ = await bind_dynamic(lambda port: asyncio.start_server(accepted, host, port, ssl=self.ssl_context), self.port)
+        self.port = self._server.sockets[0].getsockname()[1]  # 0 asks the system for a free port
         if self.sdp_port is not None:
             def answer(request: sdp.SDPRequest) -> sdp.SDPResponse:
                 address = sdp.link_local_address(self.interface) if self.interface else ("::1" if host in ("::", "::1") else host)
                 return sdp.SDPResponse(address, self.port, sdp.SECURITY_TLS if self.ssl_context else sdp.SECURITY_NONE)
 
             self._sdp = await sdp.start_sdp_server(answer, self.interface, self.sdp_port, on_event=lambda s: self.tracer.note("SECC", s), capture=self.capture)
-        self.tracer.note("SECC", f"script SECC listening on [{host}]:{self.port}")
+        self.tracer.listening("SECC", "TLS" if self.ssl_context else "TCP", host, self.port)
 
     async def _accept(self, timeout: float) -> None:
         reader, writer = await asyncio.wait_for(self._connections.get(), timeout)

@@ -47,7 +47,7 @@ class SeccSession(FramedCore):
     ) -> None:
         self.profile = profile
         self.enabled: list[Protocol] = parse_list(profile["protocols"])
-        self.store = store or SessionStore()
+        self.store = store if store is not None else SessionStore.for_profile(profile)
         self.new_session_id = new_session_id
         self.reader = V2GTPReader(profile["transport"]["max_payload"])
         self.protocol: Protocol | None = None  # chosen by the handshake
@@ -158,7 +158,7 @@ class SeccSession(FramedCore):
 
     def _session_setup(self, requested: bytes) -> None:
         """Rejoin a paused session, or start a new one [V2G2-756]."""
-        resumed = self.store.take(requested) if self.profile["resume_paused_sessions"] else None
+        resumed = self.store.resume(requested) if self.profile["resume_paused_sessions"] else None
         if resumed is not None and resumed.profile is self.profile and type(resumed) is type(self.charger):
             self.charger = resumed
             self.charger.rejoined = True
@@ -179,9 +179,9 @@ class SeccSession(FramedCore):
             return events + self._close(f"{name} answered {code}", ok=False)
         self.allowed = protocol.sequence.after(name, req, body, charger.facts())
         if not self.allowed:
-            if charger.paused and self.session_id is not None and self.profile["resume_paused_sessions"]:
+            if charger.paused and self.session_id is not None:
                 charger.rejoined = False
-                self.store.keep(self.session_id, charger)
+                self.store.pause(self.session_id, charger)  # kept only while resuming is on [V2G2-463]
                 return events + self._close("session paused by the EV", ok=True)
             return events + self._close("session terminated by the EV", ok=True)
         return events + [

@@ -10,12 +10,13 @@ T = TypeVar("T")
 
 
 async def bind_dynamic(create: Callable[[int], Awaitable[T]], port: int | None = None, attempts: int = 50) -> tuple[T, int]:
-    """``create(port)`` on ``port``, or on random dynamic ports until one is free."""
+    """``create(port)`` on ``port`` (0: any free port the system picks, for tests), or with None on
+    random dynamic ports until one is free."""
     for attempt in range(attempts):
-        chosen = port or random.randint(*PORT_RANGE)
+        chosen = port if port is not None else random.randint(*PORT_RANGE)
         try:
             return await create(chosen), chosen
         except OSError:
-            if port or attempt == attempts - 1:
+            if port is not None or attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")

@@ -26,9 +26,28 @@ class Charger(ChargerBase):
         return {"EVSEIsolationStatus": isolation, "EVSEStatusCode": code, "NotificationMaxDelay": 0, "EVSENotification": "None"}
 
     def failed(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
-        if "DC_EVSEStatus" in body:
-            body["DC_EVSEStatus"] = self.dc_status("EVSE_Shutdown", "Invalid")
-        return body
+        """A minimal FAILED response as a DC-only, ExternalPayment-only charger sends it.
+
+        The DIN XSD does not declare the substitution heads EVSEStatus, EVSEChargeParameter and
+        SASchedules abstract, so the schema's minimum holds them empty; an EV expects their DC
+        members (and SAScheduleList, mandatory in ChargeParameterDiscoveryRes), as Josev's
+        failed responses carry them. Status: EVSE_Shutdown, isolation Invalid.
+        """
+        shutdown = self.dc_status("EVSE_Shutdown", "Invalid")
+        dc_members = {
+            "EVSEStatus": ("DC_EVSEStatus", lambda: shutdown),
+            "DC_EVSEStatus": ("DC_EVSEStatus", lambda: shutdown),
+            "EVSEChargeParameter": ("DC_EVSEChargeParameter", lambda: self.dc_evse_charge_parameter(shutdown)),
+            "SASchedules": ("SAScheduleList", self.sa_schedule_list),
+            "PaymentOptions": ("PaymentOptions", lambda: {"PaymentOption": ["ExternalPayment"]}),  # [V2G-DC-252]
+        }
+        out: dict[str, Any] = {}
+        for key, value in body.items():  # in schema order: the members take their heads' places
+            member, make = dc_members.get(key, (key, lambda value=value: value))
+            out[member] = make()
+        if "ChargeService" in out:
+            out["ChargeService"]["EnergyTransferType"] = self._offered_mode()
+        return out
 
     def _offered_mode(self) -> str:
         return next((m for m in DC_MODES if m in self.profile["energy_modes"]), DC_MODES[0])
@@ -74,18 +93,22 @@ class Charger(ChargerBase):
         elif "AC_EVChargeParameter" in req:
             code = "FAILED_WrongChargeParameter"  # [V2G-DC-398]
         processing = "Ongoing" if code == "OK" and self.ongoing("charge_parameter_left") else "Finished"
-        schedule = self.profile["schedule"]
-        # Both are mandatory in DIN, also while Ongoing; PMax is a unit-less short in W.
-        entry = {"RelativeTimeInterval": {"start": 0, "duration": schedule["duration"]}, "PMax": min(int(schedule["pmax"]), 32767)}
+        # Both are mandatory in DIN, also while Ongoing.
         return {
             "ResponseCode": code,
             "EVSEProcessing": processing,
-            "SAScheduleList": {"SAScheduleTuple": [{
-                "SAScheduleTupleID": schedule["sa_schedule_tuple_id"],
-                "PMaxSchedule": {"PMaxScheduleID": 1, "PMaxScheduleEntry": [entry]},
-            }]},
+            "SAScheduleList": self.sa_schedule_list(),
             "DC_EVSEChargeParameter": self.dc_evse_charge_parameter(self.dc_status()),
         }
+
+    def sa_schedule_list(self) -> dict[str, Any]:
+        """The profile's single schedule; DIN's PMax is a unit-less short in W."""
+        schedule = self.profile["schedule"]
+        entry = {"RelativeTimeInterval": {"start": 0, "duration": schedule["duration"]}, "PMax": min(int(schedule["pmax"]), 32767)}
+        return {"SAScheduleTuple": [{
+            "SAScheduleTupleID": schedule["sa_schedule_tuple_id"],
+            "PMaxSchedule": {"PMaxScheduleID": 1, "PMaxScheduleEntry": [entry]},
+        }]}
 
     def CableCheckReq(self, req: dict[str, Any]) -> dict[str, Any]:
         if self.ongoing("cable_check_left"):
