@@ -15,6 +15,8 @@ VECTOR_FILES = {
     "app": "app_protocol.json",
     "din70121": "din70121.json",
     "iso15118-20": "iso15118-20.json",
+    # lists at their maximum, agreed by EXIficient (tests/interop/test_exificient.py writes them)
+    "iso15118-20-": "exificient/iso15118-20.json",
 }
 
 

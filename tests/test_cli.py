@@ -156,6 +156,23 @@ def test_profile_values_out_of_range_are_one_line_and_exit_2(tmp_path: Path) -> 
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and "not UTF-8" in result.stderr, result.stderr
 
 
+def test_iso15118_20_encodes_with_its_payload_type_and_decodes_from_the_frame(tmp_path: Path) -> None:
+    vector = next(v for v in VECTORS if v.get("root") == "DC_ChargeLoopReq")
+    path = tmp_path / "loop.xml"
+    path.write_text(vector["xml"])
+    result = run("exi", "encode", str(path), "--v2gtp")
+    assert result.returncode == 0, result.stderr
+    frame = result.stdout.strip()
+    assert frame[:8] == "01FE8004"  # the DC namespace's payload type
+    assert frame[16:] == vector["exi_hex"].upper()
+    framed = tmp_path / "loop.bin"
+    framed.write_bytes(bytes.fromhex(frame))
+    decoded = run("exi", "decode", "--file", str(framed))
+    assert decoded.returncode == 0, decoded.stderr
+    assert exi.from_xml(decoded.stdout) == exi.from_xml(vector["xml"])
+    assert 'xmlns:s2="urn:iso:std:iso:15118:-20:DC"' in decoded.stdout
+
+
 def test_pki_init_writes_every_chain_and_checks_the_emaid(tmp_path: Path) -> None:
     from v2glab.pki import load_pki
 

@@ -68,12 +68,12 @@ def _read_input(value: str | None, file: Path | None) -> bytes:
         raise V2GError(f"not hexadecimal: {value[:40]!r}") from None
 
 
-def _strip_v2gtp(data: bytes) -> bytes:
-    """Accept a whole V2GTP frame as well as a bare EXI payload."""
+def _strip_v2gtp(data: bytes) -> tuple[bytes, tuple[str, ...] | None]:
+    """Accept a whole V2GTP frame as well as a bare EXI payload; a frame's payload type names its schema sets."""
     if len(data) >= v2gtp.HEADER_LENGTH and data[0] == v2gtp.PROTOCOL_VERSION and data[1] == v2gtp.INVERSE_PROTOCOL_VERSION:
-        _header, payload = v2gtp.parse_frame(data)
-        return payload
-    return data
+        header, payload = v2gtp.parse_frame(data)
+        return payload, v2gtp.schemas_for_payload_type(header.payload_type)
+    return data, None
 
 
 def cmd_exi_encode(args: argparse.Namespace) -> int:
@@ -81,14 +81,14 @@ def cmd_exi_encode(args: argparse.Namespace) -> int:
         message = exi.from_xml(Path(path).read_bytes(), schema=args.schema)
         data = exi.encode(message, validate=not args.no_validate)
         if args.v2gtp:
-            data = v2gtp.frame(data)
+            data = v2gtp.frame_message(message, data)  # 0x8001, or the -20 namespace's own type
         print(data.hex().upper())
     return 0
 
 
 def cmd_exi_decode(args: argparse.Namespace) -> int:
-    data = _strip_v2gtp(_read_input(args.hex, args.file))
-    schema = args.schema or exi.detect_schema(data)
+    data, candidates = _strip_v2gtp(_read_input(args.hex, args.file))
+    schema = args.schema or exi.detect_schema(data, candidates)
     xml = exi.decode(data, schema).to_xml()
     print(xml, end="")
     if "&#x" in xml:

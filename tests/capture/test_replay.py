@@ -109,10 +109,9 @@ def _started(process: subprocess.Popen, marker: str) -> str:
 
 
 def test_content_difference_names_the_message_and_field() -> None:
-    secc = subprocess.Popen(cli("secc", "--once", "--no-sdp", "--host", "::1"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    secc, port = start_server(["v2glab", "secc", "--once", "--no-sdp", "--host", "::1", "--quiet"], stdout=subprocess.DEVNULL)
     try:
-        port = _started(secc, "listening on TCP").rsplit(":", 1)[1].strip()
-        replay = subprocess.run(cli("replay", str(VW), "--role", "evcc", "--host", "::1", "--port", port, "--quiet"), capture_output=True, text=True, timeout=120)
+        replay = subprocess.run(cli("replay", str(VW), "--role", "evcc", "--host", "::1", "--port", str(port), "--quiet"), capture_output=True, text=True, timeout=120)
     finally:
         secc.kill()
         secc.communicate()

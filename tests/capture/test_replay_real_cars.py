@@ -87,8 +87,10 @@ def test_the_kona_replays_against_a_charger_with_its_ongoing_counts(tmp_path: Pa
     recorded_cable = [m.body["EVSEProcessing"] for m in _recorded(KONA, "CableCheckRes")]
     assert recorded_cable.count("Ongoing") == 133 and recorded_cable[-1] == "Finished"
     replay, records = replay_against_secc(compressed(KONA, tmp_path), charger_profile(tmp_path, authorization_ongoing=1, cable_check_ongoing=133), tmp_path)
-    assert replay.returncode == 0, replay.stderr[-2000:]
-    assert "same sequence: the live SECC sent the 525 recorded messages in order" in replay.stderr
+    # the same 525 messages in order; replay then compares content and names the first difference,
+    # the EVSEID (the Kona's charger sent 49A80737A45678, the DC profile's DIN EVSEID is 00)
+    assert replay.returncode == 1, replay.stderr[-2000:]
+    assert "DIFFERENT content, same sequence: message 2 (SessionSetupRes): field EVSEID: recorded 49A80737A45678, live 00" in replay.stderr
     received = [r["message"] for r in records if r.get("direction") == "rx"]
     assert received.count("CurrentDemandReq") == 374 and received[-2:] == ["PowerDeliveryReq", "SessionStopReq"]
     assert any("closed: session terminated by the EV" in r.get("note", "") for r in records)
@@ -114,8 +116,8 @@ def test_the_ioniq_replays_against_a_charger_that_never_says_ongoing(tmp_path: P
     # the recorded charger answers ContractAuthentication and CableCheck Finished at once;
     # the capture ends inside the CurrentDemand loop
     replay, records = replay_against_secc(compressed(IONIQ, tmp_path), charger_profile(tmp_path, authorization_ongoing=0, cable_check_ongoing=0), tmp_path)
-    assert replay.returncode == 0, replay.stderr[-2000:]
-    assert "same sequence: the live SECC sent the 733 recorded messages in order" in replay.stderr
+    assert replay.returncode == 1, replay.stderr[-2000:]
+    assert "DIFFERENT content, same sequence: message 2 (SessionSetupRes): field EVSEID" in replay.stderr
     received = [r["message"] for r in records if r.get("direction") == "rx"]
     assert received.count("PreChargeReq") == 26 and received.count("CurrentDemandReq") == 699 and received[-1] == "CurrentDemandReq"
     (live,), (recorded,) = _sent(records, "SessionSetupRes"), _recorded(IONIQ, "SessionSetupRes")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import random
 import tracemalloc
 
 import pytest
@@ -11,7 +12,7 @@ from v2glab import V2GError, exi
 from v2glab.errors import EXIDecodeError
 from v2glab.exi.bits import BitReader, BitWriter, SmallBitReader
 from v2glab.exi.codec import _decode_chars
-from v2glab.exi.fuzz import MUTATORS, corpus
+from v2glab.exi.fuzz import MUTATORS, corpus, mutate
 
 from ..conftest import VECTORS, app_offer, signed_setup
 
@@ -154,3 +155,36 @@ def test_strings_at_every_bit_alignment(shift: int) -> None:
             count = r.uint() - 2
             assert _decode_chars(r, count, 0) == namespace
             assert r.bits(3) == 0b101
+
+
+SEEDS_20 = [(exi.from_xml(v["xml"]).schema, bytes.fromhex(v["exi_hex"])) for v in VECTORS if v["schema"].startswith("iso15118-20-")]
+
+
+def test_mutated_iso15118_20_streams_decode_or_fail_with_a_bit_offset() -> None:
+    schema_of = {data: schema for schema, data in SEEDS_20}
+    outcomes = {"decoded": 0, "rejected": 0}
+    rng = random.Random(20)
+    for _ in range(3000):
+        seed = rng.choice(SEEDS_20)[1]
+        _how, data = mutate(seed, rng, rng.choice(SEEDS_20)[1])
+        for schema in (schema_of[seed], rng.choice(exi.ISO15118_20_SCHEMAS)):
+            try:
+                exi.decode(data, schema)
+                outcomes["decoded"] += 1
+            except EXIDecodeError as exc:
+                assert 0 <= exc.bit_offset <= 8 * len(data)
+                outcomes["rejected"] += 1
+        try:  # detection decodes too: the same two outcomes only
+            exi.detect_schema(data)
+        except EXIDecodeError as exc:
+            assert 0 <= exc.bit_offset <= 8 * len(data)
+    assert outcomes["rejected"] > 0 and outcomes["decoded"] > 0
+
+
+@pytest.mark.parametrize("schema_data", SEEDS_20[:3] + SEEDS_20[-6:-3], ids=lambda sd: sd[0])
+def test_every_truncation_of_a_iso15118_20_vector_is_rejected(schema_data: tuple[str, bytes]) -> None:
+    schema, data = schema_data
+    for cut in range(len(data)):
+        with pytest.raises(EXIDecodeError) as info:
+            exi.decode(data[:cut], schema)
+        assert info.value.bit_offset <= 8 * cut

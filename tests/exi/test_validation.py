@@ -109,3 +109,54 @@ def test_characters_outside_xml_are_refused_unless_validation_is_off(bad: str) -
     assert f"U+{ord(bad):04X}" in str(info.value)
     data = exi.encode(message, validate=False)  # a test may still send it on purpose
     assert exi.decode(data, "iso15118-2").body["EVSEID"] == f"KR*TC1{bad}*ISO1"
+
+
+# --------------------------------------------------------------------------- ISO 15118-20
+LOOP_REQ = exi.from_xml(next(v["xml"] for v in VECTORS if v["name"] == "DC_ChargeLoopReq_scheduled_min"))
+
+
+def _loop_req_with(path: str, value: object) -> exi.Message:
+    message = copy.deepcopy(LOOP_REQ)
+    node = message.content
+    *parents, leaf = path.split("/")
+    for p in parents:
+        node = node[p]
+    if value is None:
+        del node[leaf]
+    else:
+        node[leaf] = value
+    return message
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "facet", "path_end"),
+    [
+        ("Header/SessionID", bytes(7), "minLength", "DC_ChargeLoopReq/Header/SessionID"),  # exactly 8 bytes in -20
+        ("Header/SessionID", bytes(9), "maxLength", "DC_ChargeLoopReq/Header/SessionID"),
+        ("EVPresentVoltage/Exponent", -129, "minInclusive", "EVPresentVoltage/Exponent"),  # xs:byte
+        ("EVPresentVoltage/Value", 2**15, "maxInclusive", "EVPresentVoltage/Value"),  # xs:short
+        ("DisplayParameters", {"PresentSOC": 101}, "maxInclusive", "DisplayParameters/PresentSOC"),  # percentValueType
+    ],
+)
+def test_iso15118_20_facets_name_path_and_facet(path: str, value: object, facet: str, path_end: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        exi.encode(_loop_req_with(path, value))
+    assert info.value.facet == facet
+    assert info.value.path.endswith(path_end)
+
+
+def test_iso15118_20_structure_errors_are_named() -> None:
+    with pytest.raises(EXIEncodeError, match="required element missing; expected one of: .*TimeStamp"):
+        exi.encode(_loop_req_with("Header/TimeStamp", None))
+    # a -2 element in a -20 message
+    with pytest.raises(EXIEncodeError, match="'EVSEID' is not allowed here"):
+        exi.encode(_loop_req_with("EVSEID", "DE*ABC*E1"))
+    # two control modes of the CLReqControlMode substitution group
+    with pytest.raises(EXIEncodeError, match="cannot come here"):
+        dynamic = {name: {"Exponent": 0, "Value": 1} for name in (
+            "EVTargetEnergyRequest", "EVMaximumEnergyRequest", "EVMinimumEnergyRequest", "EVMaximumChargePower",
+            "EVMinimumChargePower", "EVMaximumChargeCurrent", "EVMaximumVoltage", "EVMinimumVoltage")}
+        exi.encode(_loop_req_with("Dynamic_DC_CLReqControlMode", dynamic))
+    # the message's own root only: a -20 message is not wrapped in V2G_Message
+    with pytest.raises(EXIEncodeError, match="'V2G_Message' is not a global element of iso15118-20-DC"):
+        exi.encode(exi.Message("iso15118-20-DC", "V2G_Message", {}))

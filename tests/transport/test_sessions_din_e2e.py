@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from v2glab.transport.observers import Silent
+
 import asyncio
 import json
 import random
@@ -18,14 +20,11 @@ from v2glab.secc.server import SeccServer
 from v2glab.transport.listen import PORT_RANGE
 
 
-class Recorder:
+class Recorder(Silent):
     """A message observer that keeps (role, direction, schema, name) of every message."""
 
     def __init__(self) -> None:
         self.seen: list[tuple[str, str, str, str]] = []
-
-    def note(self, role: str, text: str) -> None:
-        pass
 
     def message(self, role: str, connection: str, direction: str, frame_bytes: bytes, message: Any,
                 error: str | None = None, at: tuple[float, float] | None = None) -> None:

@@ -117,7 +117,7 @@ class Grammar:
             self.types[tid] = ComplexType(tid, mixed)
         for tid, (_mixed, states) in module.COMPLEX.items():
             self._link(self.types[tid], states)
-        for tid, loops in getattr(module, "REPEAT", {}).items():
+        for tid, loops in module.REPEAT.items():
             states = self.types[tid].states
             for index, bound, exit_index in loops:
                 states[index].repeat = bound

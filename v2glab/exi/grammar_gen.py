@@ -1,8 +1,9 @@
 """Generate schema-informed EXI grammars from the official XSDs.
 
 Run ``python -m v2glab.exi.grammar_gen --schemas DIR`` where DIR holds the
-``iso15118-2/`` and ``din70121/`` folders (``../shared/schemas`` in a checkout,
-or ``iso15118/shared/schemas`` of the ``iso15118`` wheel, laid out the same way).
+``iso15118-2/``, ``din70121/`` and ``iso15118-20/`` folders (``../shared/schemas``
+in a checkout, or ``iso15118/shared/schemas`` of the ``iso15118`` wheel, laid out
+the same way).
 It writes one Python module per schema set into ``v2glab/exi/grammars/``;
 ``--check`` instead fails when the committed modules differ from a fresh run.
 

@@ -14,6 +14,9 @@ class MessageObserver(Protocol):
     def message(self, role: str, connection: str, direction: str, frame_bytes: bytes, message: Any,
                 error: str | None = None, at: tuple[float, float] | None = None) -> None: ...
 
+    def listening(self, role: str, kind: str, host: str, port: int) -> None:
+        """A server is bound and accepting on ``port`` (readiness, for whoever started it)."""
+
 
 class PacketObserver(Protocol):
     """Sees every datagram and TCP segment payload (``v2glab.capture.pcap.PcapWriter`` is one)."""
@@ -44,4 +47,7 @@ class Silent:
         pass
 
     def message(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def listening(self, role: str, kind: str, host: str, port: int) -> None:
         pass
