@@ -130,15 +130,19 @@ def _capture(args: argparse.Namespace):
 def _secc_tls(args: argparse.Namespace):
     from .transport.tls import secc_context
 
-    return secc_context(args.pki) if args.tls else None
+    return secc_context(args.pki, verify_vehicle=getattr(args, "mtls", False)) if args.tls else None
 
 
-def _evcc_tls(args: argparse.Namespace):
+def _evcc_tls(args: argparse.Namespace, profile: dict | None = None):
+    """TLS for the EV: the versions its protocols run on (ISO 15118-20 alone: TLS 1.3 only)."""
+    from .protocols import parse_list
     from .transport.tls import evcc_context
 
     if not args.tls:
         return None
-    return evcc_context(args.trust or _pki_trust_store(args.pki))
+    versions = sorted({p.tls_version for p in parse_list(profile["protocols"])}) if profile else ["1.2"]
+    vehicle = (f"{args.pki}/vehicle_chain.pem", f"{args.pki}/vehicle_leaf.key") if getattr(args, "mtls", False) else None
+    return evcc_context(args.trust or _pki_trust_store(args.pki), versions[0], versions[-1], vehicle)
 
 
 def _pki_trust_store(directory: str) -> str:
@@ -193,7 +197,7 @@ def cmd_evcc(args: argparse.Namespace) -> int:
     try:
         if not slac_command.before_session(args, "ev", profile, tracer, capture):
             return 1
-        outcome = asyncio.run(run_evcc(profile, args.host, args.port, _evcc_tls(args), tracer, args.interface,
+        outcome = asyncio.run(run_evcc(profile, args.host, args.port, _evcc_tls(args, profile), tracer, args.interface,
                                        sdp_target=args.sdp_target, sdp_port=args.sdp_port, capture=capture))
     finally:
         if capture is not None:
@@ -210,6 +214,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .pki import init_pki
     from .profiles import load_profile
     from .secc.server import SeccServer
+    from .protocols import parse_list
     from .transport.tls import evcc_context, secc_context
 
     from .trace import Tracer
@@ -228,7 +233,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
                             tracer=tracer, sdp_port=sdp_port, capture=capture)
         await server.start()
         try:
-            outcome = await run_evcc(_profile("evcc", args, mode), ssl_context=evcc_context(f"{pki}/ev_trust") if pki else None,
+            ev_profile = _profile("evcc", args, mode)
+            versions = sorted({p.tls_version for p in parse_list(ev_profile["protocols"])})
+            outcome = await run_evcc(ev_profile, ssl_context=evcc_context(f"{pki}/ev_trust", versions[0], versions[-1]) if pki else None,
                                      tracer=ev_tracer, sdp_target="::1", sdp_port=sdp_port)
             await asyncio.wait_for(server.session_done.wait(), 5)
         finally:
@@ -258,7 +265,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not script.is_file():
         raise V2GError(f"script not found: {script}")
     profile = _profile(args.role, args, args.profile or ("dc" if args.dc else "ac"))
-    tls = _secc_tls(args) if args.role == "secc" else _evcc_tls(args)
+    tls = _secc_tls(args) if args.role == "secc" else _evcc_tls(args, profile)
     tracer = _tracer(args)
     tracer.keep_records = bool(args.junit or args.html)
     capture = _capture(args)
@@ -438,7 +445,8 @@ def _add_network(p: argparse.ArgumentParser, role: str) -> None:
     p.add_argument("--profile", help="built-in 'ac' or 'dc', or a TOML file (default: ac)")
     p.add_argument("--protocol", metavar="LIST", help=PROTOCOL_HELP)
     p.add_argument("--interface", metavar="IFACE", help="network interface: link-local IPv6 and SDP multicast on it")
-    p.add_argument("--tls", action="store_true", help="TLS 1.2 as ISO 15118-2 prescribes")
+    p.add_argument("--tls", action="store_true", help="TLS: 1.2 for ISO 15118-2 and DIN, 1.3 for ISO 15118-20")
+    p.add_argument("--mtls", action="store_true", help="with --tls: mutual TLS (the vehicle certificate of PKI)")
     p.add_argument("--pki", default="pki", help="PKI folder: made by `v2glab pki init`, or the PKI_PATH of Josev's create_certs.sh (default: ./pki)")
     p.add_argument("--sdp-port", type=int, default=15118, help="UDP port of SDP (default 15118)")
     p.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines, with the raw hex")

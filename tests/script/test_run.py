@@ -82,6 +82,13 @@ CASES = [
      "V2G_EVCC_Msg_Timeout (0.25 s) expired waiting for CurrentDemandRes"),
     ("negative_evcc_din_skip_contract_authentication.lua", "evcc", ["--profile", "dc", "--protocol", "din70121"], ["secc", "--once", "--profile", "dc"], 0, 0,
      "FAILED_SequenceError: ChargeParameterDiscoveryReq out of sequence; allowed: ContractAuthenticationReq, SessionStopReq"),
+    # ISO 15118-20: a DC session and an AC BPT session for each role
+    ("secc_iso20_dc_session.lua", "secc", ["--profile", "dc"], ["evcc", "--protocol", "iso15118-20", "--profile", "dc", "--quiet"], 0, 0, "session complete"),
+    ("evcc_iso20_dc_session.lua", "evcc", ["--profile", "dc", "--protocol", "iso15118-20"], ["secc", "--once", "--quiet", "--profile", "dc"], 0, 0, ""),
+    ("secc_iso20_ac_bpt_session.lua", "secc", ["--profile", str(EXAMPLES / "profiles" / "secc_iso20_ac_bpt.toml")],
+     ["evcc", "--profile", str(EXAMPLES / "profiles" / "evcc_iso20_ac_bpt.toml"), "--quiet"], 0, 0, "session complete"),
+    ("evcc_iso20_ac_bpt_session.lua", "evcc", ["--profile", str(EXAMPLES / "profiles" / "evcc_iso20_ac_bpt.toml")],
+     ["secc", "--once", "--quiet", "--profile", str(EXAMPLES / "profiles" / "secc_iso20_ac_bpt.toml")], 0, 0, ""),
 ]
 
 

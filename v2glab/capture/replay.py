@@ -63,14 +63,15 @@ def _with(frame: Frame, session_id: bytes | None, schema_id: int | None = None) 
     if message.name == "supportedAppProtocolRes" and schema_id is not None and message.content.get("SchemaID") != schema_id:
         content = {**message.content, "SchemaID": schema_id}
         return v2gtp.frame(exi.encode(exi.Message(message.schema, message.name, content), validate=False))
-    if session_id is None or message.name != "V2G_Message" or message.session_id == session_id:
+    if session_id is None or message.session_id is None or message.session_id == session_id:
         return frame.data
     content = dict(message.content)
-    content["Header"] = {**content["Header"], "SessionID": session_id}
+    content["Header"] = {**content["Header"], "SessionID": session_id}  # V2G_Message's, or the -20 message's own
     body = message.body
-    if isinstance(body, dict) and "SessionID" in body:
+    if message.name == "V2G_Message" and isinstance(body, dict) and "SessionID" in body:
         content["Body"] = {message.body_name: {**body, "SessionID": session_id}}
-    return v2gtp.frame(exi.encode(exi.Message(message.schema, message.name, content), validate=False))
+    replayed = exi.Message(message.schema, message.name, content)
+    return v2gtp.frame_message(replayed, exi.encode(replayed, validate=False))
 
 
 def _compare(result: ReplayResult, index: int, expected: Frame | None, live: exi.Message, names: frozenset[str]) -> None:
@@ -92,7 +93,11 @@ async def _next_message(reader: asyncio.StreamReader, stream: v2gtp.V2GTPReader,
             return None
         pending.extend(stream.feed(data))
     header, payload = pending.pop(0)
-    return header.to_bytes() + payload, exi.decode(payload, exi.detect_schema(payload))
+    return header.to_bytes() + payload, _decode(header.payload_type, payload)
+
+
+def _decode(payload_type: int, payload: bytes) -> exi.Message:
+    return exi.decode(payload, exi.detect_schema(payload, v2gtp.schemas_for_payload_type(payload_type)))
 
 
 async def replay_evcc(path: str, host: str, port: int, tracer: Tracer, ssl_context: Any = None, timeout: float = 5.0, keylog: str | None = None) -> ReplayResult:
@@ -108,7 +113,7 @@ async def replay_evcc(path: str, host: str, port: int, tracer: Tracer, ssl_conte
             data = _with(request, session_id)
             writer.write(data)
             await writer.drain()
-            tracer.message("EVCC", "replay", "tx", data, exi.decode(data[8:], exi.detect_schema(data[8:])))
+            tracer.message("EVCC", "replay", "tx", data, _decode(int.from_bytes(data[2:4], "big"), data[8:]))
             try:
                 got = await _next_message(reader, stream, pending, timeout)
             except TimeoutError:
@@ -165,7 +170,7 @@ async def replay_secc(path: str, host: str, port: int, tracer: Tracer, ssl_conte
             data = _with(response, session_id, schema_id)
             writer.write(data)
             await writer.drain()
-            tracer.message("SECC", "replay", "tx", data, exi.decode(data[8:], exi.detect_schema(data[8:])))
+            tracer.message("SECC", "replay", "tx", data, _decode(int.from_bytes(data[2:4], "big"), data[8:]))
             if message.name == "V2G_Message" and session_id is None and response.message.session_id:
                 session_id = response.message.session_id
         writer.close()

@@ -23,7 +23,7 @@ from ..errors import V2GError
 from ..pnc.audit import SignatureAudit
 from ..protocols.oracle import Violation
 from ..transport import sdp
-from ..v2gtp import HEADER_LENGTH, PayloadType
+from ..v2gtp import HEADER_LENGTH, PayloadType, schemas_for_payload_type
 from . import tls as tlsmod
 from .packets import CaptureError, Packet, read_packets
 from .sessions import Session, analyse
@@ -96,22 +96,25 @@ _DECODED_MAX = 4096  # a charge loop repeats the same payload many times; the me
 _Decoded = tuple[exi.Message | None, str | None, list[str]]
 
 
-def _decode(payload: bytes, cache: dict[bytes, _Decoded]) -> _Decoded:
+def _decode(payload: bytes, cache: dict[tuple[int, bytes], _Decoded], payload_type: int = PayloadType.EXI) -> _Decoded:
     """Decode one EXI payload, leniently: zero bytes after the document are accepted and reported.
 
+    The V2GTP payload type names the schema sets to try (ISO 15118-20: one per payload type).
     Identical payloads of one capture share one decoded Message (treat it as read-only).
     """
-    known = cache.get(payload)
+    key = (payload_type, payload)
+    known = cache.get(key)
     if known is not None:
         return known[0], known[1], list(known[2])
     deviations: list[str] = []
     try:
-        result = exi.decode(payload, exi.detect_schema(payload), trailing="zeros", deviations=deviations), None, deviations
+        schema = exi.detect_schema(payload, schemas_for_payload_type(payload_type))
+        result = exi.decode(payload, schema, trailing="zeros", deviations=deviations), None, deviations
     except V2GError as exc:
         result = None, str(exc), deviations
     if len(cache) >= _DECODED_MAX:
         cache.clear()
-    cache[payload] = result
+    cache[key] = result
     return result[0], result[1], list(result[2])
 
 
@@ -159,7 +162,7 @@ def read(path: str, keylog: str | None = None) -> Capture:
     tls_info: dict[tuple, tlsmod.TLSConnection] | None = None
     tls_error: str | None = None
     sessions: list[Session] = []
-    decoded_cache: dict[bytes, _Decoded] = {}
+    decoded_cache: dict[tuple[int, bytes], _Decoded] = {}
     for conn in sorted(connections.values(), key=lambda c: c.first):
         streams = {side: reassemble(segs, conn.isn.get(side)) for side, segs in conn.segments.items()}
         first = [next((c.data for c in s if isinstance(c, Chunk)), b"") for s in streams.values()]
@@ -214,7 +217,7 @@ def read(path: str, keylog: str | None = None) -> Capture:
             elif cut.header is not None and cut.header.payload_type in (PayloadType.SDP_REQUEST, PayloadType.SDP_RESPONSE):
                 frame = Frame(cut.ts, side, cut.data, None, "SDP message inside a TCP stream", "note", "note")
             else:
-                message, error, deviations = _decode(cut.data[HEADER_LENGTH:], decoded_cache)
+                message, error, deviations = _decode(cut.data[HEADER_LENGTH:], decoded_cache, cut.header.payload_type if cut.header else PayloadType.EXI)
                 frame = Frame(cut.ts, side, cut.data, message, error, "TCP", "v2gtp", deviations=deviations)
             decoded.append(frame)
         client = conn.client

@@ -28,7 +28,7 @@ async def run_evcc(
 ) -> Close:
     """Run one charging session; the Close says whether it ended normally and why not."""
     tracer = tracer or Silent()
-    for schema in (APP_SCHEMA, *(p.schema for p in parse_list(profile["protocols"]))):
+    for schema in (APP_SCHEMA, *(s for p in parse_list(profile["protocols"]) for s in p.schemas)):
         grammar(schema)  # loaded before the session, not inside a response timeout
     if host is None or port is None:
         security = sdp.SECURITY_TLS if ssl_context else sdp.SECURITY_NONE

@@ -120,6 +120,7 @@ class EvccSession(FramedCore):
             raise SessionFailed(f"supportedAppProtocolRes {body.get('ResponseCode')} SchemaID {body.get('SchemaID')}; this EV offered {offered}")
         self.protocol = protocol
         self.car = protocol.car(self.profile)
+        self.session_id = self.car.session_id  # the car's SessionSetupReq SessionID (-20: 8 bytes, or a paused session's)
         return [StateChanged("handshake", {"protocol": protocol.name}), *self._next("supportedAppProtocolRes", self.car.first())]
 
     def _next(self, after: str, step: tuple | None) -> list[Event]:

@@ -8,6 +8,7 @@ and the contract leaf's common name is its eMAID.
     V2G root ── CPO Sub-CA 1 ── CPO Sub-CA 2 ── SECC leaf (TLS)
              └─ CPS Sub-CA 1 ── CPS Sub-CA 2 ── CPS leaf (signs Certificate*Res)
     OEM root ── OEM Sub-CA 1 ── OEM Sub-CA 2 ── OEM provisioning leaf
+             └─ vehicle leaf (ISO 15118-20 mutual TLS)
     MO root  ── MO Sub-CA 1  ── MO Sub-CA 2  ── contract leaf (CN = eMAID)
 """
 
@@ -62,6 +63,8 @@ PROFILES: tuple[Profile, ...] = (
     Profile("oem_sub_ca1", "OEM Sub-CA 1", "OEM", "oem_root", 1, True, 1460, _CA_USAGE),
     Profile("oem_sub_ca2", "OEM Sub-CA 2", "OEM", "oem_sub_ca1", 0, True, 1460, _CA_USAGE),
     Profile("oem_leaf", "OEM Provisioning", "OEM", "oem_sub_ca2", None, False, 1460, ("digital_signature", "key_agreement")),
+    # ISO 15118-20 mutual TLS: the vehicle's certificate directly under the OEM root (secc_trust/ holds that root)
+    Profile("vehicle_leaf", "WMIV1234567890ABCDEX", "OEM", "oem_root", None, False, 365, ("digital_signature", "key_agreement")),
     Profile("mo_root", "MO Root CA", "MO", None, None, True, 3650, _CA_USAGE),
     Profile("mo_sub_ca1", "MO Sub-CA 1", "MO", "mo_root", 1, True, 1460, _CA_USAGE),
     Profile("mo_sub_ca2", "MO Sub-CA 2", "MO", "mo_sub_ca1", 0, True, 1460, ("digital_signature", "content_commitment", *_CA_USAGE)),
@@ -146,13 +149,15 @@ def init_pki(directory: str | Path, secc_id: str = DEFAULT_SECC_ID, emaid: str =
 
     Per certificate ``<stem>.pem`` and ``<stem>.key`` (PKCS#8, unencrypted: test
     material), the chains ``secc_chain.pem`` (what the SECC presents in TLS),
-    ``cps_chain.pem``, ``oem_chain.pem``, ``contract_chain.pem``, and the EV's TLS trust
-    store ``ev_trust/v2g_root.pem``.
+    ``cps_chain.pem``, ``oem_chain.pem``, ``contract_chain.pem``, the EV's TLS trust
+    store ``ev_trust/v2g_root.pem``, and for ISO 15118-20 mutual TLS ``vehicle_chain.pem``
+    (the vehicle leaf under the OEM root) and the SECC's store ``secc_trust/oem_root.pem``.
     """
     if not EMAID_SYNTAX.fullmatch(emaid):
         raise V2GError(f"eMAID {emaid!r} is not 14-15 characters of the form CC PPP IIIIIIIII [check], e.g. {DEFAULT_EMAID}")
     out = Path(directory)
-    (out / "ev_trust").mkdir(parents=True, exist_ok=True)
+    for trust in ("ev_trust", "secc_trust"):
+        (out / trust).mkdir(parents=True, exist_ok=True)
     made = build(secc_id, emaid)
     files: dict[str, bytes] = {}
     for stem, (cert, key) in made.items():
@@ -162,7 +167,9 @@ def init_pki(directory: str | Path, secc_id: str = DEFAULT_SECC_ID, emaid: str =
         sub2 = BY_STEM[leaf].issuer
         sub1 = BY_STEM[sub2].issuer
         files[chain] = b"".join(pem(made[s][0]) for s in (leaf, sub2, sub1))
+    files["vehicle_chain.pem"] = pem(made["vehicle_leaf"][0])
     files["ev_trust/v2g_root.pem"] = pem(made["v2g_root"][0])
+    files["secc_trust/oem_root.pem"] = pem(made["oem_root"][0])
     written = []
     for fname, data in files.items():
         path = out / fname

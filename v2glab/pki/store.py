@@ -138,12 +138,16 @@ class _Source:
     def cert(self, stem: str) -> Path | None:
         if self.layout == "v2glab":
             candidates = [self.root / f"{stem}.pem", self.root / f"{stem}.der"]
+        elif stem not in JOSEV_NAMES:  # e.g. the -20 vehicle leaf: create_certs.sh -v iso-2 makes none
+            return None
         else:
             n = JOSEV_NAMES[stem]
             candidates = [self.root / "certs" / f"{n}Cert.der", self.root / "certs" / f"{n}Cert.pem"]
         return next((p for p in candidates if p.exists()), None)
 
     def key(self, stem: str) -> Path | None:
+        if self.layout != "v2glab" and stem not in JOSEV_NAMES:
+            return None
         path = self.root / f"{stem}.key" if self.layout == "v2glab" else self.root / "private_keys" / f"{JOSEV_NAMES[stem]}.key"
         return path if path.exists() else None
 

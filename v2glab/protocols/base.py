@@ -187,6 +187,9 @@ class Protocol:
     # ``offered(profile)`` picks those a car offers, the SECC accepts them all.
     more_namespaces: tuple[str, ...] = ()
     offered_namespaces: Callable[[dict[str, Any]], tuple[str, ...]] | None = None
+    # The Lua tables its API pages name (SECC, EVCC); both spellings work in every script.
+    lua_tables: tuple[str, str] = ("Secc", "Evcc")
+    tls_version: str = "1.2"  # the TLS version it runs on ([V2G2-614]; ISO 15118-20: 1.3)
 
     @property
     def namespaces(self) -> tuple[str, ...]:

@@ -36,7 +36,8 @@ def message_names(schema: str) -> list[str]:
     """Every message of a schema set: the protocol's messages, or the handshake's roots."""
     if schema == APP_SCHEMA:
         return [local for _uri, local, _t in grammar(schema).document]
-    return _envelope(schema).message_names()
+    envelope = _envelope(schema)  # a protocol may spread its messages over several schema sets (-20)
+    return [n for n in envelope.message_names() if envelope.schema_of(n) == schema]
 
 
 def _minimal_value(st: SimpleType) -> Any:

@@ -92,9 +92,16 @@ LIMITS: dict[str, dict[str, object]] = {
         "timers.communication_setup_timeout": SECONDS,
         "timers.paused_session_lifetime": SECONDS,
         "transport.max_payload": Number(64, 4_294_967_295),  # the V2GTP length field is 4 bytes
+        "pnc.pki": CheckedBy("v2glab.pki"),  # a folder: load_pki names what is missing, in one line
+        "pnc.canceled_emaids": CheckedBy("v2glab.pnc"),  # strings, compared without case and '-'
         "transport.max_handshakes": Number(1, 100_000),
         **{f"slac.{k}": CheckedBy("v2glab.slac") for k in ("init_timeout", "match_session_timeout", "sounds", "attenuation", "nid", "nmk",
                                                          "faults.match_cnf_delay")},
+        # ISO 15118-20 (RationalNumbers: the same range as a PhysicalValue here)
+        "iso15118_20.control_modes": CheckedBy("v2glab.protocols.iso15118_20.charger"),  # Scheduled, Dynamic
+        "iso15118_20.schedule_exchange_ongoing": COUNT,
+        "iso15118_20.nominal_frequency": Physical(),
+        **{f"iso15118_20.{k}": Physical() for k in ("max_discharge_power", "min_discharge_power", "max_discharge_current", "min_discharge_current")},
     },
     "evcc": {
         "protocols": Protocols(),
@@ -120,7 +127,15 @@ LIMITS: dict[str, dict[str, object]] = {
         "dc.precharge_max_loops": COUNT,
         "dc.welding_safe_voltage": Physical(),
         "sdp.security": Choice(("none", "tls")),
+        "pnc.pki": CheckedBy("v2glab.pki"),  # a folder: load_pki names what is missing, in one line
+        "timers.msg_timeout_scale": Number(1, 100),  # tolerance for a slow SECC: never below the standard's timeouts
         **{f"slac.{k}": CheckedBy("v2glab.slac") for k in ("attenuation_limit", "sound_interval", "attenuation", "faults.sounds")},
+        "iso15118_20.control_mode": Choice(("Scheduled", "Dynamic")),
+        "iso15118_20.bpt_channel": Choice(("Charge", "Discharge")),
+        **{f"iso15118_20.{k}": Physical() for k in ("max_discharge_power", "min_discharge_power", "max_discharge_current", "min_discharge_current")},
+        "iso15118_20.maximum_supporting_points": Schema("ScheduleExchangeReq/MaximumSupportingPoints", schema="iso15118-20-CommonMessages"),
+        "iso15118_20.charging_session": Choice(("Terminate", "Pause")),
+        "iso15118_20.resume_session_id": CheckedBy("v2glab.protocols.iso15118_20.car"),  # "" or 8 bytes hex
     },
 }
 

@@ -150,7 +150,19 @@ class CarBase:
             raise SessionFailed(f"this car does not know what to do after {response}")
         return handler(body)
 
-    # -- DC blocks whose element names DIN SPEC 70121 and ISO 15118-2 share ---------------
+    def charged(self) -> bool:
+        """One more charge loop done: True when the profile's loop count is reached."""
+        return self.loops >= self.profile["charge_loops"]
+
+    def default_request(self, name: str) -> dict[str, Any] | None:
+        """What this car would send as ``name`` now (None: no opinion; use the minimal body)."""
+        build = getattr(self, f"build_{name}", None)
+        return build() if build else None
+
+
+class EnvelopeCarBase(CarBase):
+    """A car of DIN SPEC 70121 or ISO 15118-2: the DC blocks whose element names both share."""
+
     def dc_status(self) -> dict[str, Any]:
         return {"EVReady": True, "EVErrorCode": "NO_ERROR", "EVRESSSOC": self.soc}
 
@@ -206,12 +218,3 @@ class CarBase:
             self.again("WeldingDetection")
             return False
         return True
-
-    def charged(self) -> bool:
-        """One more charge loop done: True when the profile's loop count is reached."""
-        return self.loops >= self.profile["charge_loops"]
-
-    def default_request(self, name: str) -> dict[str, Any] | None:
-        """What this car would send as ``name`` now (None: no opinion; use the minimal body)."""
-        build = getattr(self, f"build_{name}", None)
-        return build() if build else None

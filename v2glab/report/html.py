@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import exi
 from ..errors import V2GError
+from ..v2gtp import schemas_for_payload_type
 from . import TestCaseResult
 from .charts import ChartMessage, charts
 
@@ -68,9 +69,10 @@ def _record_messages(records: list[dict[str, Any]]) -> tuple[list[ChartMessage],
         sender = r["role"] if r["direction"] == "tx" else peer
         message = None
         if r.get("xml"):
-            payload = bytes.fromhex(r["hex"])[8:]
+            frame = bytes.fromhex(r["hex"])
+            payload = frame[8:]
             try:
-                message = exi.decode(payload, exi.detect_schema(payload))
+                message = exi.decode(payload, exi.detect_schema(payload, schemas_for_payload_type(int.from_bytes(frame[2:4], "big"))))
             except V2GError:
                 message = None
         decoded.append(message)

@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from ..exi.grammar import TEXT, ComplexType, SimpleType, grammar
-from ..protocols import APP_SCHEMA, registry
+from ..protocols import APP_SCHEMA, by_schema, registry
 from ..protocols.messages import body_type, message_names
 
 ROLE_TABLES = {"secc": "Secc", "evcc": "Evcc"}
@@ -280,10 +280,16 @@ def lua_type(st: SimpleType) -> str:
     return "string"
 
 
+def table_name(role: str, schema: str) -> str:
+    """The Lua table a protocol's pages name: Secc/Evcc, or SECC/EVCC for ISO 15118-20 (aliases of each other)."""
+    protocol = by_schema(schema)
+    return protocol.lua_tables[role == "evcc"] if protocol is not None else ROLE_TABLES[role]
+
+
 @lru_cache(maxsize=None)
 def functions(role: str, schema: str) -> tuple[Function, ...]:
     """Every function of a role's table for one schema set, in message order."""
-    table = ROLE_TABLES[role]
+    table = table_name(role, schema)
     out: list[Function] = []
     for api in messages(schema):
         incoming = api.is_request == (role == "secc")

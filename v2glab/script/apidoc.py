@@ -7,7 +7,7 @@ from typing import Iterable
 from .. import exi
 from ..profiles import load_profile
 from ..protocols import by_schema
-from ..v2gtp import PayloadType, build_header
+from ..v2gtp import build_header, payload_type_of
 from . import api
 from .session import ScriptSession
 
@@ -56,16 +56,17 @@ def _default_frame(role: str, message: str, schema: str) -> tuple[str, str]:
     session.session_id = bytes.fromhex("634BBE48F628FEE4")
     msg = session.message(message)
     payload = exi.encode(msg, validate=False)
-    header = build_header(PayloadType.EXI, len(payload))
-    fields = f"Protocol Version 0x{header[0]:02X} | Inverse Version 0x{header[1]:02X} | Payload Type 0x{PayloadType.EXI:04X} | Payload Length 0x{len(payload):08X}"
+    payload_type = payload_type_of(msg)
+    header = build_header(payload_type, len(payload))
+    fields = f"Protocol Version 0x{header[0]:02X} | Inverse Version 0x{header[1]:02X} | Payload Type 0x{payload_type:04X} | Payload Length 0x{len(payload):08X}"
     return fields, msg.to_xml()
 
 
 def markdown(roles: Iterable[str], schemas: Iterable[str]) -> str:
     parts = []
     for role in roles:
-        table = api.ROLE_TABLES[role]
         for schema in schemas:
+            table = api.table_name(role, schema)
             by_message: dict[str, list[api.Function]] = {}
             for f in api.functions(role, schema):
                 by_message.setdefault(f.message, []).append(f)

@@ -18,7 +18,7 @@ from ..exi.grammar import TEXT
 from ..errors import V2GTPError
 from ..protocols import APP_SCHEMA, Protocol, chosen, negotiate, offer, parse_list, registry
 from ..protocols.messages import body_type, minimal
-from ..v2gtp import HEADER_LENGTH, INVERSE_PROTOCOL_VERSION, PROTOCOL_VERSION, PayloadType, V2GTPHeader, build_header
+from ..v2gtp import HEADER_LENGTH, INVERSE_PROTOCOL_VERSION, PROTOCOL_VERSION, PayloadType, V2GTPHeader, build_header, payload_type_of
 
 APP_MESSAGES = ("supportedAppProtocolReq", "supportedAppProtocolRes")
 
@@ -59,8 +59,11 @@ class ScriptSession:
         self.protocol = protocol
         self.charger = protocol.charger(self.profile) if self.role == "secc" else None
         self.car = protocol.car(self.profile) if self.role == "evcc" else None
-        if self.car is not None and self.session_id is not None:
-            self.car.session_id = self.session_id
+        if self.car is not None:
+            if self.session_id in (None, b"\x00"):  # not assigned yet: the car's SessionSetupReq SessionID (-20: 8 bytes)
+                self.session_id = self.car.session_id
+            else:
+                self.car.session_id = self.session_id
 
     def schema_of(self, name: str) -> str:
         return APP_SCHEMA if name in APP_MESSAGES else self.protocol.envelope.schema_of(name)
@@ -157,7 +160,7 @@ class ScriptSession:
         """The frame for ``name`` as built so far; then the next one starts from a fresh pre-fill."""
         message = self.message(name)
         payload = exi.encode(message, validate=self.validate)
-        frame = self.header(len(payload)) + payload
+        frame = self.header(len(payload), payload_type_of(message)) + payload
         del self.building[name]
         if name == "supportedAppProtocolReq":
             self._sent_offer = message.content
@@ -166,11 +169,11 @@ class ScriptSession:
             self._negotiated(self.received.get("supportedAppProtocolReq"), message.content)
         return frame, message
 
-    def header(self, length: int) -> bytes:
-        """The V2GTP header, with this send's corruptions (they apply once)."""
+    def header(self, length: int, payload_type: int = PayloadType.EXI) -> bytes:
+        """The V2GTP header (the message's payload type), with this send's corruptions (they apply once)."""
         o = self.header_override
         header = build_header(
-            o.get("PayloadType", PayloadType.EXI),
+            o.get("PayloadType", payload_type),
             o.get("PayloadLength", length),
             version=o.get("ProtocolVersion", PROTOCOL_VERSION),
             inverse=o.get("InverseProtocolVersion", INVERSE_PROTOCOL_VERSION),

@@ -50,7 +50,7 @@ class SeccServer:
         self.session_done = asyncio.Event()
 
     async def start(self) -> None:
-        for schema in (APP_SCHEMA, *(p.schema for p in parse_list(self.profile["protocols"]))):
+        for schema in (APP_SCHEMA, *(s for p in parse_list(self.profile["protocols"]) for s in p.schemas)):
             grammar(schema)  # load the tables now, not inside the first response's time budget
         host = self.host
         if self.interface and host in ("::", None):

@@ -158,23 +158,21 @@ class TLSAcceptor(asyncio.Protocol):
         loop = asyncio.get_running_loop()
         waiter = loop.create_future()
         left = max(0.001, self.handshake_timeout - (loop.time() - (self.app.accepted_at or loop.time())))
-        layer = _AlertingSSLProtocol(loop, self.app, self.context, waiter, server_side=True, ssl_handshake_timeout=left, call_connection_made=False)
+        # The app is connected by the TLS layer itself when the handshake completes: in TLS 1.3 the
+        # client's first request can arrive with its Finished and is delivered in the same call.
+        layer = _AlertingSSLProtocol(loop, self.app, self.context, waiter, server_side=True, ssl_handshake_timeout=left, call_connection_made=True)
         transport.set_protocol(layer)
         loop.call_soon(layer.connection_made, transport)
         loop.call_soon(transport.resume_reading)  # type: ignore[attr-defined]
         peer = transport.get_extra_info("peername") or "?"
         try:
             await waiter
-            if transport.is_closing():  # the peer closed during the handshake: the waiter says nothing
-                raise ConnectionResetError("closed by the peer")
-            tls = layer._get_app_transport()
         except (OSError, ssl.SSLError, asyncio.TimeoutError, ConnectionError) as exc:
             transport.abort()
             self.on_refused(f"TLS handshake with {peer} failed: {exc.__class__.__name__} {exc}".rstrip())
             return
         finally:
             self.limit.active -= 1
-        self.app.connection_made(tls)
 
     def connection_lost(self, exc: Exception | None) -> None:
         pass  # before the handshake: nothing of the session exists yet

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..simulator import REPEAT_PAUSE, CarBase, SessionFailed, Step
+from ..simulator import REPEAT_PAUSE, EnvelopeCarBase, SessionFailed, Step
 
 STOP_CODES = {"EVSE_Shutdown", "EVSE_UtilityInterruptEvent", "EVSE_EmergencyShutdown", "EVSE_Malfunction"}
 
 
-class Car(CarBase):
+class Car(EnvelopeCarBase):
     def __init__(self, profile: dict[str, Any]) -> None:
         super().__init__(profile)
         if self.mode != "DC":

@@ -13,10 +13,10 @@ from ...pki import PKI, Credential, PKIError, cached_pki
 from ...pnc import PnCError
 from ...pnc import messages as pnc
 from ..physical import physical
-from ..simulator import CarBase, SessionFailed, Step
+from ..simulator import EnvelopeCarBase, SessionFailed, Step
 
 
-class Car(CarBase):
+class Car(EnvelopeCarBase):
     def __init__(self, profile: dict[str, Any]) -> None:
         super().__init__(profile)
         self.sa_schedule_tuple_id = 1

@@ -1,0 +1,42 @@
+"""ISO 15118-20:2022, AC and DC with EIM, Scheduled and Dynamic, with BPT, as a protocol plug-in.
+
+The car offers the namespace of its energy mode (-20:DC or -20:AC, major version 1);
+the SECC accepts both. Which energy service runs is fixed later, by ServiceSelection.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..base import Protocol
+from .car import Car
+from .charger import Charger
+from .envelope import DocumentEnvelope
+from .sequence import SEQUENCE
+from .timing import TIMING
+
+DC_NAMESPACE = "urn:iso:std:iso:15118:-20:DC"
+AC_NAMESPACE = "urn:iso:std:iso:15118:-20:AC"
+
+
+def _offered(profile: dict[str, Any]) -> tuple[str, ...]:
+    return (AC_NAMESPACE,) if profile.get("requested_mode", "").startswith("AC") else (DC_NAMESPACE,)
+
+
+PROTOCOL = Protocol(
+    name="iso15118-20",
+    title="ISO 15118-20",
+    namespace=DC_NAMESPACE,
+    more_namespaces=(AC_NAMESPACE,),
+    offered_namespaces=_offered,
+    version=(1, 0),
+    schema="iso15118-20-CommonMessages",
+    envelope=DocumentEnvelope(),  # type: ignore[arg-type]  # same methods as V2GMessageEnvelope
+    sequence=SEQUENCE,
+    timing=TIMING,
+    charger=Charger,
+    car=Car,
+    payload_type=0x8002,
+    lua_tables=("SECC", "EVCC"),  # as the vendor's -20 pages write them
+    tls_version="1.3",  # [V2G20-1237][V2G20-2356]: not over TLS 1.2
+)
