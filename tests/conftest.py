@@ -86,3 +86,21 @@ def signed_setup(key_name: str, names: int = 1) -> bytes:
                        "Reference": [{"DigestMethod": {"@Algorithm": "d"}, "DigestValue": b"1"}]},
         "SignatureValue": b"1", "KeyInfo": {"KeyName": [key_name] * names}}
     return exi.encode(message, validate=False)
+
+
+@pytest.fixture(scope="session")
+def v2glab_pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A PKI written by `v2glab pki init`."""
+    from v2glab.pki import init_pki
+
+    path = tmp_path_factory.mktemp("v2glab-pki")
+    init_pki(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def josev_pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A PKI written by Josev's own create_certs.sh -v iso-2 (its PKI_PATH)."""
+    from tests.josev import make_josev_pki
+
+    return make_josev_pki(tmp_path_factory.mktemp("josev-pki"))

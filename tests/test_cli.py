@@ -171,3 +171,32 @@ def test_iso15118_20_encodes_with_its_payload_type_and_decodes_from_the_frame(tm
     assert decoded.returncode == 0, decoded.stderr
     assert exi.from_xml(decoded.stdout) == exi.from_xml(vector["xml"])
     assert 'xmlns:s2="urn:iso:std:iso:15118:-20:DC"' in decoded.stdout
+
+
+def test_pki_init_writes_every_chain_and_checks_the_emaid(tmp_path: Path) -> None:
+    from v2glab.pki import load_pki
+
+    result = run("pki", "init", str(tmp_path / "pki"), "--emaid", "NLABC123456789X")
+    assert result.returncode == 0, result.stderr
+    for name in ("cps_chain.pem", "oem_chain.pem", "contract_chain.pem", "mo_sub_ca2.key", "oem_leaf.key"):
+        assert str(tmp_path / "pki" / name) in result.stdout.splitlines()
+    assert load_pki(tmp_path / "pki").emaid == "NLABC123456789X"
+    bad = run("pki", "init", str(tmp_path / "bad"), "--emaid", "DE-1")
+    assert bad.returncode == 2 and "eMAID 'DE-1' is not" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_demo_with_plug_and_charge(tmp_path: Path) -> None:
+    result = run("demo", "--pnc", "--dc", "--quiet", "--log", str(tmp_path / "t.jsonl"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(DC, TLS, Plug & Charge): PASS" in result.stdout
+    received = [json.loads(line).get("message") for line in (tmp_path / "t.jsonl").read_text().splitlines()]
+    assert "CertificateInstallationReq" in received and "PaymentDetailsReq" in received and "AuthorizationReq" in received
+
+
+def test_pnc_flags_are_checked() -> None:
+    no_tls = run("secc", "--pnc")
+    assert no_tls.returncode == 2 and "--pnc needs --tls" in no_tls.stderr
+    alone = run("evcc", "--cert-update")
+    assert alone.returncode == 2 and "need --pnc" in alone.stderr
+    both = run("evcc", "--tls", "--pnc", "--cert-install", "--cert-update")
+    assert both.returncode == 2 and "exclude each other" in both.stderr

@@ -142,7 +142,18 @@ def _evcc_tls(args: argparse.Namespace, profile: dict | None = None):
         return None
     versions = sorted({p.tls_version for p in parse_list(profile["protocols"])}) if profile else ["1.2"]
     vehicle = (f"{args.pki}/vehicle_chain.pem", f"{args.pki}/vehicle_leaf.key") if getattr(args, "mtls", False) else None
-    return evcc_context(args.trust or f"{args.pki}/ev_trust", versions[0], versions[-1], vehicle)
+    return evcc_context(args.trust or _pki_trust_store(args.pki), versions[0], versions[-1], vehicle)
+
+
+def _pki_trust_store(directory: str) -> str:
+    """The EV's TLS trust anchors in a PKI folder of either layout (v2glab's ev_trust/, Josev's V2G root)."""
+    from .pki import PKIError, load_pki
+
+    try:
+        found = load_pki(directory).trust_store
+    except PKIError:
+        found = None
+    return str(found) if found else f"{directory}/ev_trust"
 
 
 def cmd_secc(args: argparse.Namespace) -> int:
@@ -209,12 +220,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .trace import Tracer
 
     mode = "dc" if args.dc else "ac"
+    if args.pnc:  # Plug & Charge over TLS: the car installs a contract, then pays with it
+        args.tls = args.cert_install = True
     tracer = _tracer(args)  # the SECC's view shows every message once
     ev_tracer = Tracer(console=tracer.console, messages=False)
     capture = _capture(args)  # the SECC's view: it sees SDP and every frame of the session
 
     async def main(pki: str | None) -> tuple[bool, str]:
         sdp_port = random.randint(20000, 40000)
+        args.pki = pki
         server = SeccServer(_profile("secc", args, mode), host="::1", ssl_context=secc_context(pki) if pki else None,
                             tracer=tracer, sdp_port=sdp_port, capture=capture)
         await server.start()
@@ -238,7 +252,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         finally:
             if capture is not None:
                 capture.close()
-    print(f"\nv2glab demo ({mode.upper()}{', TLS' if args.tls else ''}): {'PASS' if ok else 'FAIL'}: {summary}")
+    kind = ", TLS, Plug & Charge" if args.pnc else ", TLS" if args.tls else ""
+    print(f"\nv2glab demo ({mode.upper()}{kind}): {'PASS' if ok else 'FAIL'}: {summary}")
     return 0 if ok else 1
 
 
@@ -389,7 +404,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def cmd_pki_init(args: argparse.Namespace) -> int:
     from .pki import init_pki
 
-    for path in init_pki(args.directory, args.secc_id):
+    for path in init_pki(args.directory, args.secc_id, args.emaid):
         print(path)
     return 0
 
@@ -402,7 +417,29 @@ def _profile(role: str, args: argparse.Namespace, name: str | None = None) -> di
     profile = load_profile(role, name if name is not None else args.profile)
     if getattr(args, "protocol", None):
         profile["protocols"] = [p.name for p in parse_list(args.protocol)]
+    _plug_and_charge(role, args, profile)
     return profile
+
+
+def _plug_and_charge(role: str, args: argparse.Namespace, profile: dict) -> None:
+    """--pnc (with --tls), --cert-install, --cert-update and --pki into the profile's pnc table."""
+    install, update = getattr(args, "cert_install", False), getattr(args, "cert_update", False)
+    if not getattr(args, "pnc", False):
+        if install or update:
+            raise V2GError("--cert-install and --cert-update need --pnc")
+        return
+    if not getattr(args, "tls", False):
+        # Contract is offered and used only over TLS (Josev, EVerest: "PnC is not allowed without TLS")
+        raise V2GError("--pnc needs --tls: Plug & Charge runs only over TLS")
+    if install and update:
+        raise V2GError("--cert-install and --cert-update exclude each other")
+    profile["pnc"]["pki"] = args.pki
+    if role == "secc":
+        profile["pnc"]["enabled"] = True
+    else:
+        profile["payment_option"] = "Contract"
+        profile["pnc"]["cert_install"] = install
+        profile["pnc"]["cert_update"] = update
 
 
 PROTOCOL_HELP = ("comma-separated protocols in priority order, e.g. din70121,iso15118-2 "
@@ -415,7 +452,7 @@ def _add_network(p: argparse.ArgumentParser, role: str) -> None:
     p.add_argument("--interface", metavar="IFACE", help="network interface: link-local IPv6 and SDP multicast on it")
     p.add_argument("--tls", action="store_true", help="TLS: 1.2 for ISO 15118-2 and DIN, 1.3 for ISO 15118-20")
     p.add_argument("--mtls", action="store_true", help="with --tls: mutual TLS (the vehicle certificate of PKI)")
-    p.add_argument("--pki", default="pki", help="folder made by `v2glab pki init` (default: ./pki)")
+    p.add_argument("--pki", default="pki", help="PKI folder: made by `v2glab pki init`, or the PKI_PATH of Josev's create_certs.sh (default: ./pki)")
     p.add_argument("--sdp-port", type=int, default=15118, help="UDP port of SDP (default 15118)")
     p.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines, with the raw hex")
     p.add_argument("--pcap", metavar="FILE", help="write every frame (SDP and V2GTP) to a pcapng capture")
@@ -431,6 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--dc", action="store_true", help="a DC session (default AC)")
     demo.add_argument("--protocol", metavar="LIST", help=PROTOCOL_HELP)
     demo.add_argument("--tls", action="store_true", help="over TLS, with a freshly generated test PKI")
+    demo.add_argument("--pnc", action="store_true", help="Plug & Charge: TLS, the car installs a contract and authorizes with it")
     demo.add_argument("--log", metavar="FILE", help="also write the trace as JSON lines")
     demo.add_argument("--pcap", metavar="FILE", help="write the session (the SECC's view) to a pcapng capture")
     demo.add_argument("--quiet", action="store_true", help="no trace on the console")
@@ -443,6 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
     secc.add_argument("--no-sdp", action="store_true", help="do not answer SDP")
     secc.add_argument("--sequence-timeout", type=float, help="seconds to wait for the next request (default 60)")
     secc.add_argument("--once", action="store_true", help="exit after the first session")
+    secc.add_argument("--pnc", action="store_true", help="Plug & Charge (ISO 15118-2, needs --tls): offer Contract and the certificate service")
     slac_command.add_options(secc)
     secc.set_defaults(func=cmd_secc)
 
@@ -453,6 +492,9 @@ def build_parser() -> argparse.ArgumentParser:
     evcc.add_argument("--sdp-target", default="ff02::1", help="where SDP requests go (default ff02::1)")
     evcc.add_argument("--trust", help="EV trust store: a PEM file or folder (default PKI/ev_trust)")
     evcc.add_argument("--loops", type=int, help="charge-loop requests before stopping")
+    evcc.add_argument("--pnc", action="store_true", help="Plug & Charge (ISO 15118-2, needs --tls): pay with the PKI's contract")
+    evcc.add_argument("--cert-install", action="store_true", help="with --pnc: install a contract certificate first (CertificateInstallation)")
+    evcc.add_argument("--cert-update", action="store_true", help="with --pnc: renew the PKI's contract certificate first (CertificateUpdate)")
     slac_command.add_options(evcc)
     evcc.set_defaults(func=cmd_evcc)
 
@@ -508,9 +550,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     pki = sub.add_parser("pki", help="test certificates")
     pki_sub = pki.add_subparsers(dest="pki_command", required=True)
-    pki_init = pki_sub.add_parser("init", help="write a V2G root, two CPO Sub-CAs, an SECC leaf and the EV trust store")
+    pki_init = pki_sub.add_parser("init", help="write the ISO 15118-2 test PKI: V2G/CPO/CPS, OEM and MO chains, the EV trust store")
     pki_init.add_argument("directory")
     pki_init.add_argument("--secc-id", default="DEV2GE12345", help="common name of the SECC leaf")
+    pki_init.add_argument("--emaid", default="DEV2GC000000001", help="eMAID, the common name of the contract leaf (14-15 characters)")
     pki_init.set_defaults(func=cmd_pki_init)
 
     exi_parser = sub.add_parser("exi", help="encode and decode EXI messages")

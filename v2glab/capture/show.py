@@ -20,6 +20,7 @@ from typing import Any
 
 from .. import exi
 from ..errors import V2GError
+from ..pnc.audit import SignatureAudit
 from ..protocols.oracle import Violation
 from ..transport import sdp
 from ..v2gtp import HEADER_LENGTH, PayloadType, schemas_for_payload_type
@@ -265,6 +266,7 @@ def show(capture: Capture, tracer: Any) -> None:
     """Print a capture through a Tracer, as the SECC's view of each session, then a summary per session."""
     for s in capture.sessions:
         tracer.set_oracle(f"session {s.number}", None)  # the capture's analysis has timed it already
+    audits: dict[Any, SignatureAudit] = {}  # Plug & Charge signatures, checked with the certificates each session carries
     for f in capture.frames:
         if f.kind == "sdp":
             tracer.note(f.sender if f.sender != "?" else "SDP", f"{f.error}  [{f.data.hex().upper()}]", at=f.ts)
@@ -275,6 +277,9 @@ def show(capture: Capture, tracer: Any) -> None:
             direction = "rx" if f.sender == "EVCC" else "tx"
             extra = [f"deviation: {d}" for d in f.deviations] + [f"TIMING VIOLATION: {v}" for v in f.violations]
             tracer.message("SECC", f"session {f.session}", direction, f.data, f.message, f.error, at=(f.ts, f.ts), extra=extra)
+            checked = audits.setdefault(f.session, SignatureAudit()).observe(f.message)
+            if checked:
+                tracer.note(f"session {f.session}", checked, at=f.ts)
     if tracer.console is not None:
         for s in capture.sessions:
             print("\n" + s.summary_text(), file=tracer.console)

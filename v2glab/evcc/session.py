@@ -17,7 +17,7 @@ from .. import exi
 from ..errors import EXIError, V2GTPError, ValidationError
 from ..protocols import APP_SCHEMA, Protocol, chosen, offer, parse_list
 from ..protocols.core import FramedCore
-from ..protocols.events import Close, Event, Received, Send, StartTimer, StateChanged, StopTimer
+from ..protocols.events import Close, Event, Note, Received, Send, StartTimer, StateChanged, StopTimer
 from ..protocols.messages import response_name
 from ..protocols.simulator import CarBase, SessionFailed
 from ..v2gtp import PayloadType, V2GTPHeader, V2GTPReader, frame
@@ -108,7 +108,10 @@ class EvccSession(FramedCore):
             self.session_id = self.car.session_id = message.session_id or b""
         elif message.session_id is not None and message.session_id != self.session_id:
             raise SessionFailed(f"{name} carries SessionID {message.session_id.hex().upper()}, not this session's")
-        return self._next(name, self.car.step(name, body))
+        self.car.response = message
+        step = self.car.step(name, body)
+        notes, self.car.notes = self.car.notes, []
+        return [Note(text) for text in notes] + self._next(name, step)
 
     def _handshake(self, body: dict[str, Any]) -> list[Event]:
         protocol = chosen(self.offer, body)
@@ -133,7 +136,11 @@ class EvccSession(FramedCore):
     # -- outputs ----------------------------------------------------------
     def _request(self, name: str, body: dict[str, Any]) -> list[Event]:
         assert self.protocol is not None
-        return self._phase(name) + self._send(self.protocol.wrap(self.session_id, name, body))
+        message = self.protocol.wrap(self.session_id, name, body)
+        if self.car is not None and self.car.header:  # e.g. the Signature of an AuthorizationReq
+            message.content["Header"].update(self.car.header)
+            self.car.header = {}
+        return self._phase(name) + self._send(message)
 
     def _phase(self, request: str) -> list[Event]:
         """Start the loop limit when a repeated phase begins; stop it when the car moves on."""

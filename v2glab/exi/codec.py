@@ -15,6 +15,7 @@ and base64Binary).
 
 from __future__ import annotations
 
+from functools import lru_cache
 import re
 from typing import Any
 
@@ -227,17 +228,97 @@ def encode_fragment_tree(g: Grammar, element: str, content: Any, validate: bool 
         raise EXIEncodeError(f"{element!r} is not an element of {g.name}")
     if len(candidates) > 1:
         raise EXIEncodeError(f"{element!r} exists in several namespaces of {g.name}")
-    code, _uri, t = candidates[0]
-    if t is None:
-        # Declared twice with different types (eMAID): EXI then uses the relaxed element
-        # fragment grammar, which v2glab does not build yet.
-        raise EXIEncodeError(f"{element!r} is declared with several types; its fragment grammar is not supported")
+    code, uri, t = candidates[0]
     w = BitWriter()
     w.bits(EXI_HEADER, 8)
     w.bits(code, g.fragment_width)
-    _encode_element(w, t, content, element, validate)
+    if t is None:
+        _element_fragment(g, uri, element).encode(w, content, validate)
+    else:
+        _encode_element(w, t, content, element, validate)
     w.bits(len(g.fragment) + 1, g.fragment_width)  # ED follows SE(F0..Fn-1) and SE(*)
     return w.to_bytes()
+
+
+class _ElementFragment:
+    """EXI 1.0 section 8.5.3, the schema-informed element fragment grammar.
+
+    A fragment has no parent to pick one of several declarations of the same qname
+    by, so such an element (ISO 15118-2: ``eMAID``, declared as eMAIDType and as
+    EMAIDType with @Id) is coded with this relaxed grammar; digests over it must use
+    it too (cbexigen issue 60: the older OpenV2G output differed). Its states:
+
+    ElementFragment0: AT(A0..An-1) typed, AT(*), SE(F0..Fm-1), SE(*), EE, CH untyped
+    ElementFragment1: SE(F0..Fm-1), SE(*), EE, CH untyped
+
+    with A every attribute qname of the schema set and F every element qname of the
+    fragment grammar, both sorted by local name then URI. V2G never puts child
+    elements into such an element, so SE and the wildcards are refused.
+    """
+
+    def __init__(self, g: Grammar, uri: str, name: str) -> None:
+        declared: dict[tuple[str, str], Any] = {}
+        own: dict[str, str] = {}  # '@local' -> uri, from the types this element is declared with
+        for t in g.types.values():
+            if t.is_simple:
+                continue
+            for key, (auri, at) in t.attributes.items():
+                q = (key[1:], auri)
+                declared[q] = at if declared.get(q, at) is at else _UNTYPED  # same qname, other type: untyped
+            child = t.children.get(name)
+            if child is not None and child[0] == uri and not child[1].is_simple:
+                own.update({key: auri for key, (auri, _) in child[1].attributes.items()})
+        attributes = sorted(declared)
+        n, m = len(attributes), len(g.fragment)
+        self.name = name
+        self.at_code = {key: attributes.index((key[1:], auri)) for key, auri in own.items()}
+        self.at_by_code = {code: (key, declared[attributes[code]]) for key, code in self.at_code.items()}
+        # k productions plus the second-level escape: ceil(log2(k + 1)) bits, as everywhere
+        self.width0, self.ee0, self.ch0 = (n + m + 4).bit_length(), n + m + 2, n + m + 3
+        self.width1, self.ee1 = (m + 3).bit_length(), m + 1
+
+    def encode(self, w: BitWriter, content: Any, validate: bool) -> None:
+        node = content if type(content) is dict else {TEXT: content}
+        for key in sorted((k for k in node if k != TEXT), key=lambda k: self.at_code.get(k, -1)):
+            code = self.at_code.get(key)
+            if code is None:
+                raise EXIEncodeError(f"{key!r} is not allowed in <{self.name}>; allowed: {', '.join(self.at_code) or 'none'}")
+            w.bits(code, self.width0)
+            try:
+                _encode_value(w, self.at_by_code[code][1], node[key], validate)
+            except (EXIEncodeError, ValidationError) as exc:
+                exc.prefix(self.name)
+                raise
+        if TEXT not in node:
+            w.bits(self.ee0, self.width0)
+            return
+        w.bits(self.ch0, self.width0)
+        _encode_value(w, _UNTYPED, node[TEXT], validate)
+        w.bits(self.ee1, self.width1)
+
+    def decode(self, r: BitReader) -> Any:
+        node: dict[str, Any] = {}
+        while True:
+            at = r.pos
+            code = r.bits(self.width0)
+            if code in self.at_by_code:
+                key, st = self.at_by_code[code]
+                node[key] = _decode_value(r, st)
+            elif code == self.ee0:
+                return node
+            elif code == self.ch0:
+                node[TEXT] = _decode_value(r, _UNTYPED)
+                at = r.pos
+                if r.bits(self.width1) != self.ee1:
+                    raise EXIDecodeError(f"<{self.name}> fragment: only its text may follow; child elements are not supported", at)
+                return node[TEXT] if len(node) == 1 else node
+            else:
+                raise EXIDecodeError(f"<{self.name}> fragment: event {code} is not one of its attributes, text or end", at)
+
+
+@lru_cache(maxsize=None)
+def _element_fragment(g: Grammar, uri: str, name: str) -> _ElementFragment:
+    return _ElementFragment(g, uri, name)
 
 
 # --------------------------------------------------------------------------- decode
@@ -426,10 +507,8 @@ def decode_fragment_tree(g: Grammar, data: bytes) -> tuple[str, Any]:
     code = r.bits(g.fragment_width)
     if code >= len(g.fragment):
         raise EXIDecodeError(f"fragment element code {code} is SE(*), ED or beyond", at)
-    _uri, name, t = g.fragment[code]
-    if t is None:
-        raise EXIDecodeError(f"fragment element {name} has several types; not supported", at)
-    content = _decode_element(r, t)
+    uri, name, t = g.fragment[code]
+    content = _element_fragment(g, uri, name).decode(r) if t is None else _decode_element(r, t)
     at = r.pos
     if r.bits(g.fragment_width) != len(g.fragment) + 1:
         raise EXIDecodeError("expected the end of the fragment", at)

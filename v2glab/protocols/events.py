@@ -63,4 +63,11 @@ class StateChanged:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-Event = Send | Received | StartTimer | StopTimer | Close | StateChanged
+@dataclass
+class Note:
+    """A line for the trace, e.g. the result of a signature or certificate check."""
+
+    text: str
+
+
+Event = Send | Received | StartTimer | StopTimer | Close | StateChanged | Note

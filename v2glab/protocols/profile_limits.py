@@ -92,6 +92,8 @@ LIMITS: dict[str, dict[str, object]] = {
         "timers.communication_setup_timeout": SECONDS,
         "timers.paused_session_lifetime": SECONDS,
         "transport.max_payload": Number(64, 4_294_967_295),  # the V2GTP length field is 4 bytes
+        "pnc.pki": CheckedBy("v2glab.pki"),  # a folder: load_pki names what is missing, in one line
+        "pnc.canceled_emaids": CheckedBy("v2glab.pnc"),  # strings, compared without case and '-'
         "transport.max_handshakes": Number(1, 100_000),
         **{f"slac.{k}": CheckedBy("v2glab.slac") for k in ("init_timeout", "match_session_timeout", "sounds", "attenuation", "nid", "nmk",
                                                          "faults.match_cnf_delay")},
@@ -125,6 +127,7 @@ LIMITS: dict[str, dict[str, object]] = {
         "dc.precharge_max_loops": COUNT,
         "dc.welding_safe_voltage": Physical(),
         "sdp.security": Choice(("none", "tls")),
+        "pnc.pki": CheckedBy("v2glab.pki"),  # a folder: load_pki names what is missing, in one line
         "timers.msg_timeout_scale": Number(1, 100),  # tolerance for a slow SECC: never below the standard's timeouts
         **{f"slac.{k}": CheckedBy("v2glab.slac") for k in ("attenuation_limit", "sound_interval", "attenuation", "faults.sounds")},
         "iso15118_20.control_mode": Choice(("Scheduled", "Dynamic")),

@@ -45,6 +45,9 @@ class ChargerBase:
         self.selected_payment: str | None = None
         self.rejoined = False  # set by the core before SessionSetupReq when a paused session resumes
         self.paused = False  # set by SessionStopReq(Pause): the core keeps the session for a rejoin
+        self.request: Any = None  # the whole request being answered, set by the core (its header: a Signature)
+        self.header: dict[str, Any] = {}  # header fields for the response being built (a Signature), read by the core
+        self.notes: list[str] = []  # lines for the trace (signature and certificate checks), taken by the core
 
     def facts(self) -> dict[str, Any]:
         """What the sequence table may ask about the session (``session.<name>``)."""
@@ -123,6 +126,9 @@ class CarBase:
         self.loops = 0
         self.soc = profile["dc"]["soc"]
         self.stopping = False
+        self.response: Any = None  # the whole response being handled, set by the core (its header: a Signature)
+        self.header: dict[str, Any] = {}  # header fields for the next request (a Signature), taken by the core
+        self.notes: list[str] = []  # lines for the trace (signature and certificate checks), taken by the core
 
     def again(self, what: str) -> None:
         self.repeats += 1

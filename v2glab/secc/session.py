@@ -27,7 +27,7 @@ from .. import exi
 from ..errors import EXIError, V2GTPError
 from ..protocols import APP_SCHEMA, Protocol, negotiate, parse_list, registry
 from ..protocols.core import FramedCore
-from ..protocols.events import Event, Received, Send, StartTimer, StateChanged
+from ..protocols.events import Event, Note, Received, Send, StartTimer, StateChanged
 from ..protocols.messages import failed_response, response_name
 from ..protocols.simulator import ChargerBase, Refused
 from ..v2gtp import PayloadType, V2GTPHeader, V2GTPReader, frame
@@ -144,11 +144,17 @@ class SeccSession(FramedCore):
         handler = getattr(charger, name, None)
         if handler is None:
             return self._fail(name, "FAILED", f"{name}: the simulated charger does not answer it")
+        charger.request, charger.header = message, {}
         try:
             body = handler(req)
         except Refused as refused:
-            return self._fail(name, refused.code, str(refused))
-        return self._respond(name, req, body)
+            return self._notes(charger) + self._fail(name, refused.code, str(refused))
+        return self._notes(charger) + self._respond(name, req, body)
+
+    @staticmethod
+    def _notes(charger: ChargerBase) -> list[Event]:
+        notes, charger.notes = charger.notes, []
+        return [Note(text) for text in notes]
 
     def _session_setup(self, requested: bytes) -> None:
         """Rejoin a paused session, or start a new one [V2G2-756]."""
@@ -164,7 +170,10 @@ class SeccSession(FramedCore):
         protocol, charger = self.protocol, self.charger
         assert protocol is not None and charger is not None
         name = response_name(request)
-        return self._send(protocol.wrap(self.session_id or b"\x00", name, body)) + self.advance(request, req, name, body)
+        response = protocol.wrap(self.session_id or b"\x00", name, body)
+        if charger.header:  # e.g. the Signature of a CertificateInstallationRes
+            response.content["Header"].update(charger.header)
+        return self._send(response) + self.advance(request, req, name, body)
 
     def advance(self, request: str, req: dict[str, Any], name: str, body: dict[str, Any]) -> list[Event]:
         """The session after ``name`` answered ``request`` (sent by this core, or by a Lua script in its place)."""

@@ -10,7 +10,7 @@ import traceback
 from pathlib import Path
 from typing import Callable, Protocol
 
-from ..protocols.events import Close, Event, Received, Send, StartTimer, StopTimer
+from ..protocols.events import Close, Event, Note, Received, Send, StartTimer, StopTimer
 from .observers import MessageObserver, PacketObserver, endpoint
 
 
@@ -113,6 +113,8 @@ class CoreProtocol(asyncio.Protocol):
                 if event.slot in self.timers:
                     self.timers[event.slot].cancel()
                 self.timers[event.slot] = asyncio.get_running_loop().call_later(event.seconds, self._timeout, event.slot)
+            elif isinstance(event, Note):
+                self.tracer.note(self.role, f"{self.name}: {event.text}")
             elif isinstance(event, StopTimer):
                 timer = self.timers.pop(event.slot, None)
                 if timer is not None:

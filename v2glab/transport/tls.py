@@ -20,6 +20,7 @@ import ssl
 from pathlib import Path
 
 from ..errors import V2GError
+from ..pki import PKIError, load_pki
 
 # [V2G2-614]: TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 (and the static-ECDH variant, which OpenSSL 3 no longer has)
 CIPHERS = "ECDHE-ECDSA-AES128-SHA256"
@@ -55,7 +56,7 @@ def _load_trust(ctx: ssl.SSLContext, store: Path, what: str) -> None:
 
 
 def secc_context(pki_dir: str | Path, highest: str = "1.3", verify_vehicle: bool = False) -> ssl.SSLContext:
-    """The SECC presents its leaf with Sub-CA 2 and Sub-CA 1 (secc_chain.pem) under the V2G root.
+    """The SECC presents its leaf with Sub-CA 2 and Sub-CA 1 under the V2G root (v2glab's or Josev's PKI layout).
 
     It accepts TLS 1.2 (ISO 15118-2, DIN) and, unless ``highest`` is "1.2", TLS 1.3 (ISO 15118-20).
     ``verify_vehicle``: mutual TLS, the EV must present a certificate under a root in ``secc_trust/``.
@@ -63,8 +64,11 @@ def secc_context(pki_dir: str | Path, highest: str = "1.3", verify_vehicle: bool
     pki = Path(pki_dir)
     ctx = _base(ssl.Purpose.CLIENT_AUTH, "1.2", highest)
     try:
-        ctx.load_cert_chain(pki / "secc_chain.pem", pki / "secc_leaf.key")
-    except (OSError, ssl.SSLError) as exc:
+        files = load_pki(pki).tls
+        if files is None:
+            raise OSError("no SECC certificate chain and key")
+        ctx.load_cert_chain(files.chain, files.key, password=files.password)
+    except (OSError, ssl.SSLError, PKIError) as exc:
         raise TLSSetupError(f"cannot load the SECC certificate from {pki}: {exc}; run `v2glab pki init {pki}`") from None
     if verify_vehicle:
         ctx.verify_mode = ssl.CERT_REQUIRED

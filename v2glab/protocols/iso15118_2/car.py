@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...pki import PKI, Credential, PKIError, cached_pki
+from ...pnc import PnCError
+from ...pnc import messages as pnc
 from ..physical import physical
 from ..simulator import EnvelopeCarBase, SessionFailed, Step
 
@@ -17,6 +20,54 @@ class Car(EnvelopeCarBase):
     def __init__(self, profile: dict[str, Any]) -> None:
         super().__init__(profile)
         self.sa_schedule_tuple_id = 1
+        # Plug & Charge
+        self.pnc = profile["pnc"]
+        self.contract: Credential | None = None  # the contract the car authorizes with (installed or from its PKI)
+        self.challenge: bytes | None = None
+
+    # -- Plug & Charge ---------------------------------------------------------
+    def contract_mode(self) -> bool:
+        return self.profile["payment_option"] == "Contract"
+
+    def provisioning(self) -> bool:
+        return self.contract_mode() and (self.pnc["cert_install"] or self.pnc["cert_update"])
+
+    def pki(self) -> PKI:
+        try:
+            return cached_pki(self.pnc["pki"])
+        except PKIError as exc:
+            raise SessionFailed(f"Plug & Charge: {exc}") from None
+
+    def signature(self) -> Any:
+        return self.response.content["Header"].get("Signature") if self.response is not None else None
+
+    def sign(self, step: tuple[str, dict[str, Any], Any]) -> Step:
+        """Remember the Signature for the request's header (the core adds it when it sends)."""
+        name, body, signature = step
+        self.header = {"Signature": signature}
+        return name, body
+
+    def _payment_details(self) -> Step:
+        if self.contract is None:
+            self.contract = self.pki().contract
+        if self.contract is None or self.contract.key is None:
+            raise SessionFailed("Plug & Charge: no contract certificate and key in the PKI (install one with --cert-install)")
+        return "PaymentDetailsReq", pnc.payment_details_req(self.contract)
+
+    def _provisioned(self, body: dict[str, Any], own_key: Any) -> Step:
+        pki = self.pki()
+        if pki.v2g_root is None:
+            raise SessionFailed("Plug & Charge: no V2G root to check the CPS chain against")
+        try:
+            self.contract = pnc.accept_provisioning_res(body, self.signature(), [pki.v2g_root], own_key)
+        except PnCError as exc:
+            raise SessionFailed(f"{self.response.body_name} refused: {exc.reason}") from None
+        self.notes.append(f"Plug & Charge: {self.response.body_name} CPS chain and signature verified; contract "
+                          f"{pnc.certs.common_name(self.contract.certificate)} installed, its key decrypted and matching")
+        return self._payment_details()
+
+    def _authorization(self) -> Step:
+        return "AuthorizationReq", self.build_AuthorizationReq()
 
     # -- requests ------------------------------------------------------------
     def build_SessionSetupReq(self) -> dict[str, Any]:
@@ -25,10 +76,15 @@ class Car(EnvelopeCarBase):
     def build_ServiceDiscoveryReq(self) -> dict[str, Any]:
         return {}
 
-    def build_PaymentServiceSelectionReq(self, service_id: int = 1) -> dict[str, Any]:
-        return {"SelectedPaymentOption": self.profile["payment_option"], "SelectedServiceList": {"SelectedService": [{"ServiceID": service_id}]}}
+    def build_PaymentServiceSelectionReq(self, service_id: int = 1, *more: int) -> dict[str, Any]:
+        services = [{"ServiceID": s} for s in (service_id, *more)]
+        return {"SelectedPaymentOption": self.profile["payment_option"], "SelectedServiceList": {"SelectedService": services}}
 
     def build_AuthorizationReq(self) -> dict[str, Any]:
+        if self.contract_mode() and self.challenge is not None and self.contract is not None and self.contract.key is not None:
+            body, signature = pnc.authorization_req(self.challenge, self.contract.key)  # PnC: signed [V2G2-684]
+            self.header = {"Signature": signature}
+            return body
         return {}
 
     def build_ChargeParameterDiscoveryReq(self) -> dict[str, Any]:
@@ -58,7 +114,11 @@ class Car(EnvelopeCarBase):
         return {}
 
     def build_MeteringReceiptReq(self, meter_info: dict[str, Any] | None = None) -> dict[str, Any]:
-        return {"SessionID": self.session_id, "SAScheduleTupleID": self.sa_schedule_tuple_id, "MeterInfo": meter_info or {"MeterID": "unknown"}}
+        body = {"SessionID": self.session_id, "SAScheduleTupleID": self.sa_schedule_tuple_id, "MeterInfo": meter_info or {"MeterID": "unknown"}}
+        if self.contract_mode() and self.contract is not None and self.contract.key is not None:
+            body = {"@Id": "ID1", **body}  # signed with the contract key [V2G2-691]
+            self.header = {"Signature": pnc.sign_metering_receipt(body, self.contract.key)}
+        return body
 
     def build_SessionStopReq(self) -> dict[str, Any]:
         return {"ChargingSession": "Terminate"}
@@ -76,10 +136,43 @@ class Car(EnvelopeCarBase):
             raise SessionFailed(f"the SECC offers {', '.join(modes)}, not {self.profile['requested_mode']}")
         if self.profile["payment_option"] not in body["PaymentOptionList"]["PaymentOption"]:
             raise SessionFailed(f"the SECC does not offer {self.profile['payment_option']}")
-        return "PaymentServiceSelectionReq", self.build_PaymentServiceSelectionReq(body["ChargeService"]["ServiceID"])
+        charge = body["ChargeService"]["ServiceID"]
+        if self.provisioning():  # installation and update need the certificate service (ServiceID 2)
+            if not any(s["ServiceID"] == 2 for s in body.get("ServiceList", {}).get("Service", [])):
+                raise SessionFailed("the SECC offers no certificate service (ServiceID 2) to install or update a contract")
+            return "PaymentServiceSelectionReq", self.build_PaymentServiceSelectionReq(charge, 2)
+        return "PaymentServiceSelectionReq", self.build_PaymentServiceSelectionReq(charge)
 
     def after_PaymentServiceSelectionRes(self, body: dict[str, Any]) -> Step:
-        return "AuthorizationReq", {}
+        if not self.contract_mode():
+            return "AuthorizationReq", {}
+        pki = self.pki()
+        roots = [r for r in (pki.v2g_root,) if r is not None]
+        if self.pnc["cert_install"]:
+            if pki.oem is None or pki.oem.key is None:
+                raise SessionFailed("Plug & Charge: no OEM provisioning certificate and key in the PKI")
+            return self.sign(("CertificateInstallationReq", *pnc.certificate_installation_req(pki.oem, roots)))
+        if self.pnc["cert_update"]:
+            if pki.contract is None or pki.contract.key is None:
+                raise SessionFailed("Plug & Charge: no contract certificate and key to update")
+            return self.sign(("CertificateUpdateReq", *pnc.certificate_update_req(pki.contract, roots)))
+        return self._payment_details()
+
+    def after_CertificateInstallationRes(self, body: dict[str, Any]) -> Step:
+        # the contract key arrives encrypted for the OEM provisioning key
+        oem = self.pki().oem
+        assert oem is not None
+        return self._provisioned(body, oem.key)
+
+    def after_CertificateUpdateRes(self, body: dict[str, Any]) -> Step:
+        # the new key arrives encrypted for the current contract key
+        current = self.pki().contract
+        assert current is not None
+        return self._provisioned(body, current.key)
+
+    def after_PaymentDetailsRes(self, body: dict[str, Any]) -> Step:
+        self.challenge = body["GenChallenge"]
+        return self._authorization()
 
     def after_AuthorizationRes(self, body: dict[str, Any]) -> Step:
         return self.while_ongoing(body, "AuthorizationReq") or ("ChargeParameterDiscoveryReq", self.build_ChargeParameterDiscoveryReq())

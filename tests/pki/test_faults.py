@@ -1,0 +1,57 @@
+"""Each faulty contract gives the answer its table promises, and nothing else is wrong with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from v2glab.errors import V2GError
+from v2glab.pki import load_pki
+from v2glab.pki.faults import FAULTS, contract_fault, revocation_list
+from v2glab.pnc import PnCError, Revocations
+from v2glab.pnc import messages as m
+
+EXPECTED = {
+    "expired": "FAILED_CertificateExpired", "not_yet_valid": "FAILED_CertificateExpired", "untrusted": "FAILED_CertChainError",
+    "revoked": "FAILED_CertificateRevoked", "wrong_emaid": "FAILED_CertChainError", "wrong_signature": "FAILED_CertChainError",
+    "bad_emaid_syntax": "FAILED_ContractCanceled",
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_each_fault_gives_its_code(v2glab_pki: Path, fault: str) -> None:
+    pki = load_pki(v2glab_pki)
+    bad = contract_fault(pki, fault)
+    assert bad.key.public_key() == bad.certificate.public_key()
+    req = m.payment_details_req(bad)
+    if fault == "wrong_emaid":
+        req["eMAID"] = pki.emaid  # the EV claims its real contract but presents another certificate
+    revocations = Revocations(crls=(revocation_list(pki, [bad.certificate]),)) if fault == "revoked" else None
+    with pytest.raises(PnCError) as caught:
+        m.check_payment_details(req, [pki.mo_root], revocations=revocations)
+    assert caught.value.response_code == EXPECTED[fault]
+    if fault == "revoked":  # without the list the same chain is good
+        assert m.check_payment_details(req, [pki.mo_root]).response_code == "OK"
+
+
+def test_unknown_fault(v2glab_pki: Path) -> None:
+    with pytest.raises(V2GError, match="unknown contract fault 'x'; known: expired"):
+        contract_fault(load_pki(v2glab_pki), "x")
+
+
+def test_a_crl_in_the_pki_folder_is_loaded(v2glab_pki: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from cryptography.hazmat.primitives import serialization
+
+    folder = shutil.copytree(v2glab_pki, tmp_path / "pki")
+    pki = load_pki(folder)
+    bad = contract_fault(pki, "revoked")
+    (folder / "crls").mkdir()
+    (folder / "crls" / "mo.pem").write_bytes(revocation_list(pki, [bad.certificate]).public_bytes(serialization.Encoding.PEM))
+    reloaded = load_pki(folder)
+    assert len(reloaded.crls) == 1
+    with pytest.raises(PnCError) as caught:
+        m.check_payment_details(m.payment_details_req(bad), [pki.mo_root], revocations=Revocations(crls=reloaded.crls))
+    assert caught.value.response_code == "FAILED_CertificateRevoked"
