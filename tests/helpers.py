@@ -22,18 +22,19 @@ def request_frame(session_id: bytes, name: str, body: Any, protocol: Any = ISO2)
     return frame(exi.encode(protocol.wrap(session_id, name, body)))
 
 
-def run_pair(secc_profile: dict, evcc_profile: dict) -> tuple[list[Any], Any, Any]:
+def run_pair(secc_profile: dict, evcc_profile: dict, store: Any = None) -> tuple[list[Any], Any, Any]:
     """Run the SECC and EVCC cores against each other in memory (h11's tests/helpers.py style).
 
     The EV's pause timers fire at once; the long timers never do. Returns every message
-    sent, in order, and the two Close events (SECC, EVCC).
+    sent, in order, and the two Close events (SECC, EVCC). Pass a ``store`` shared by two
+    connections to pause and resume.
     """
     from v2glab.evcc.session import EvccSession
     from v2glab.protocols.events import Close, Send, StartTimer
     from v2glab.secc.session import SeccSession
     from v2glab.secc.store import SessionStore
 
-    secc = SeccSession(secc_profile, SessionStore())
+    secc = SeccSession(secc_profile, store if store is not None else SessionStore())
     evcc = EvccSession(evcc_profile)
     secc.start()
     messages: list[Any] = []

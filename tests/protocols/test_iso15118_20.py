@@ -251,21 +251,7 @@ def test_a_mismatched_payload_type_closes_the_connection_naming_both() -> None:
 
 # -- pause and resume --------------------------------------------------------------------------
 def run_connection(secc_profile: dict, evcc_profile: dict, store: SessionStore) -> tuple[list, Close, Close]:
-    secc, evcc = SeccSession(secc_profile, store), EvccSession(evcc_profile)
-    secc.start()
-    messages, outcome, pending = [], {}, [("evcc", evcc.start())]
-    while pending:
-        side, events = pending.pop(0)
-        target = secc if side == "evcc" else evcc
-        for event in events:
-            if isinstance(event, Send):
-                messages.append(event.message)
-                pending.append(("secc" if side == "evcc" else "evcc", target.receive_data(event.frame)))
-            elif isinstance(event, StartTimer) and side == "evcc" and event.name == "charge loop period":
-                pending.append(("evcc", evcc.timeout()))
-            elif isinstance(event, Close):
-                outcome[side] = event
-    return messages, outcome["secc"], outcome["evcc"]
+    return run_pair(secc_profile, evcc_profile, store)
 
 
 @pytest.mark.parametrize("mode", ["ac", "dc"])
