@@ -14,12 +14,12 @@ import shutil
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from ..conftest import start_server
+from ..netns import veth_pair
 from v2glab import exi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,34 +41,8 @@ def link():
         if os.environ.get("CI") == "true":
             pytest.fail(f"interop tests cannot run in CI: {reason}")
         pytest.skip(reason)
-    tag = uuid.uuid4().hex[:6]
-    secc_ns, ev_ns, secc_if, ev_if = f"v2g-s-{tag}", f"v2g-e-{tag}", f"vs{tag}", f"ve{tag}"
-
-    def ip(*args: str, ns: str | None = None) -> None:
-        cmd = (["ip", "netns", "exec", ns] if ns else []) + list(args)
-        subprocess.run(cmd, check=True, capture_output=True)
-
-    ip("ip", "netns", "add", secc_ns)
-    ip("ip", "netns", "add", ev_ns)
-    try:
-        ip("ip", "link", "add", secc_if, "type", "veth", "peer", "name", ev_if)
-        ip("ip", "link", "set", secc_if, "netns", secc_ns)
-        ip("ip", "link", "set", ev_if, "netns", ev_ns)
-        for ns, iface in ((secc_ns, secc_if), (ev_ns, ev_if)):
-            # no duplicate address detection: the fe80:: address is usable at once
-            ip("sysctl", "-qw", f"net.ipv6.conf.{iface}.accept_dad=0", ns=ns)
-            ip("ip", "link", "set", "lo", "up", ns=ns)
-            ip("ip", "link", "set", iface, "up", ns=ns)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            out = subprocess.run(["ip", "netns", "exec", secc_ns, "ip", "-6", "addr", "show", "dev", secc_if], capture_output=True, text=True).stdout
-            if "fe80::" in out and "tentative" not in out:
-                break
-            time.sleep(0.1)
+    with veth_pair("v2g") as (secc_ns, ev_ns, secc_if, ev_if):
         yield {"secc_ns": secc_ns, "ev_ns": ev_ns, "secc_if": secc_if, "ev_if": ev_if}
-    finally:
-        for ns in (secc_ns, ev_ns):
-            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
 
 def _messages(log: Path) -> list[str]:

@@ -14,12 +14,13 @@ import shutil
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from v2glab.capture.homeplug import read_mmes
+
+from ..netns import veth_pair
 
 
 def _unavailable() -> str | None:
@@ -35,28 +36,10 @@ def link():
         if os.environ.get("CI") == "true":
             pytest.fail(f"SLAC link tests cannot run in CI: {reason}")
         pytest.skip(reason)
-    tag = uuid.uuid4().hex[:6]
-    evse_ns, ev_ns, evse_if, ev_if = f"slac-s-{tag}", f"slac-e-{tag}", f"ss{tag}", f"se{tag}"
-
-    def ip(*args: str, ns: str | None = None) -> None:
-        subprocess.run((["ip", "netns", "exec", ns] if ns else []) + list(args), check=True, capture_output=True)
-
-    ip("ip", "netns", "add", evse_ns)
-    ip("ip", "netns", "add", ev_ns)
-    try:
-        ip("ip", "link", "add", evse_if, "type", "veth", "peer", "name", ev_if)
-        ip("ip", "link", "set", evse_if, "netns", evse_ns)
-        ip("ip", "link", "set", ev_if, "netns", ev_ns)
-        for ns, iface in ((evse_ns, evse_if), (ev_ns, ev_if)):
-            ip("sysctl", "-qw", f"net.ipv6.conf.{iface}.accept_dad=0", ns=ns)  # fe80:: usable at once, for SDP
-            ip("ip", "link", "set", "lo", "up", ns=ns)
-            ip("ip", "link", "set", iface, "up", ns=ns)
+    with veth_pair("slac") as (evse_ns, ev_ns, evse_if, ev_if):
         macs = {iface: subprocess.run(["ip", "netns", "exec", ns, "cat", f"/sys/class/net/{iface}/address"], capture_output=True, text=True).stdout.strip()
                 for ns, iface in ((evse_ns, evse_if), (ev_ns, ev_if))}
         yield {"evse_ns": evse_ns, "ev_ns": ev_ns, "evse_if": evse_if, "ev_if": ev_if, "evse_mac": macs[evse_if], "ev_mac": macs[ev_if]}
-    finally:
-        for ns in (evse_ns, ev_ns):
-            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
 
 READY = "waiting for CM_SLAC_PARM.REQ"  # the EVSE's trace note once its modem holds the key
