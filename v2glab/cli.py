@@ -302,6 +302,60 @@ def cmd_run(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_test(args: argparse.Namespace) -> int:
+    """Run the named test-case library against a charger (``secc``) or a car (``evcc``), one session per case."""
+    from . import testcases
+    from .report import TestCaseResult
+    from .script.runner import ScriptRunner
+
+    if args.list:
+        for side in testcases.SIDES:
+            for case in testcases.cases(side, args.case):
+                print(f"{case.name}  {case.purpose}")
+        return 0
+    if args.side is None:
+        raise V2GError("test: name the side under test (secc or evcc), or --list")
+    role = "evcc" if args.side == "secc" else "secc"  # v2glab plays the other side
+    profile = _profile(role, args, args.profile or "ac")
+    selected = testcases.cases(args.side, args.case, testcases.profile_kind(profile))
+    if not selected:
+        raise V2GError(f"test: no case matches {args.case!r}")
+    if args.timeout is not None and not 0 < args.timeout <= 86400:
+        raise V2GError(f"--timeout must be between 0 and 86400 seconds, got {args.timeout:g}")
+    tls = _secc_tls(args) if role == "secc" else _evcc_tls(args, profile)
+    capture = _capture(args)
+    results: list[TestCaseResult] = []
+    try:
+        for case in selected:
+            tracer = _tracer(args)
+            print(f"v2glab test: {case.name}: {case.purpose}", file=sys.stderr, flush=True)
+            runner = ScriptRunner(role, profile, tracer, host=args.host, port=args.port, ssl_context=tls, interface=args.interface,
+                                  sdp_port=None if args.no_sdp else args.sdp_port, sdp_target=args.sdp_target, capture=capture,
+                                  timeout=args.timeout)
+            code = runner.run(case.path)
+            result = TestCaseResult(case.name, runner.cases[0].started if runner.cases else 0.0)
+            result.duration = sum(c.duration for c in runner.cases)
+            result.checks = list(runner.session.verdicts)
+            result.violations = list(tracer.violations)
+            result.error = runner.error if code == 2 else None
+            results.append(result)
+            verdict = "PASS" if code == 0 else "ERROR" if code == 2 else "FAIL"
+            detail = result.error or "; ".join(result.failures)
+            print(printable(f"v2glab test: {verdict} {case.name}" + (f": {detail}" if detail else "")), file=sys.stderr, flush=True)
+            if code == 130:
+                return 130
+    finally:
+        if capture is not None:
+            capture.close()
+    if args.junit:
+        from .report.junit import write_junit
+
+        write_junit(args.junit, f"v2glab test {args.side}", args.side, results)
+    passed = sum(1 for r in results if r.passed)
+    print(f"v2glab test: {passed} of {len(results)} cases passed", file=sys.stderr)
+    return 0 if passed == len(results) else 1
+
+
 def cmd_api(args: argparse.Namespace) -> int:
     from .script import api, apidoc
 
@@ -516,6 +570,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=float, metavar="SECONDS", help="end the script after SECONDS: a failed verdict, exit 1")
     run.add_argument("--allow-unsafe", action="store_true", help="no sandbox: the whole Lua standard library (io, os, require, debug)")
     run.set_defaults(func=cmd_run)
+
+    test = sub.add_parser("test", help="run the named test-case library against a charger (secc) or a car (evcc)")
+    test.add_argument("side", nargs="?", choices=["secc", "evcc"], help="the side under test: secc (v2glab plays the EV) or evcc (v2glab plays the charger)")
+    test.add_argument("--list", action="store_true", help="list every case with its purpose")
+    test.add_argument("--case", metavar="GLOB", help="only the cases whose name matches GLOB (e.g. 'TC_SECC_DC_*')")
+    test.add_argument("--host", help="secc: the charger's address (else SDP); evcc: address to listen on")
+    test.add_argument("--port", type=int, help="secc: the charger's port; evcc: TCP port to listen on (0: any free port, printed on stderr)")
+    test.add_argument("--no-sdp", action="store_true", help="evcc: do not answer SDP")
+    test.add_argument("--sdp-target", default="ff02::1", help="secc: where SDP requests go")
+    test.add_argument("--trust", help="secc: EV trust store (default PKI/ev_trust)")
+    test.add_argument("--junit", metavar="FILE", help="write a JUnit XML report: one test case per case")
+    test.add_argument("--timeout", type=float, metavar="SECONDS", help="end each case after SECONDS (a failed case)")
+    _add_network(test, "evcc")
+    test.set_defaults(func=cmd_test)
 
     api_parser = sub.add_parser("api", help="list the generated Lua API")
     api_parser.add_argument("--role", choices=["secc", "evcc"])

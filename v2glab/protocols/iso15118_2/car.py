@@ -216,6 +216,11 @@ class Car(EnvelopeCarBase):
     def _loop_response(self, body: dict[str, Any]) -> Step:
         self.loops += 1
         self.soc = min(100, self.soc + 1)
+        status = body.get("AC_EVSEStatus") or body.get("DC_EVSEStatus") or {}
+        if status.get("EVSENotification") == "StopCharging" or status.get("EVSEStatusCode") in ("EVSE_Shutdown", "EVSE_EmergencyShutdown"):
+            # the charger asks the EV to stop, or shuts down: end the charge loop with PowerDeliveryReq Stop
+            self.stopping = True
+            return "PowerDeliveryReq", self.build_PowerDeliveryReq("Stop")
         if body.get("ReceiptRequired"):
             return "MeteringReceiptReq", self.build_MeteringReceiptReq(body.get("MeterInfo"))
         return self._continue_loop()

@@ -1,0 +1,5 @@
+-- The car stops the session (closes the connection) when PaymentServiceSelectionRes carries FAILED_PaymentSelectionInvalid.
+Secc.Receive_PaymentServiceSelectionReq_001()
+Secc.Set_PaymentServiceSelectionRes_ResponseCode(ResponseCodeType.FAILED_PaymentSelectionInvalid)
+Secc.Send_PaymentServiceSelectionRes_001()
+Secc.Check_ConnectionClosed(2000)

@@ -1,0 +1,13 @@
+-- In state Authorization the charger answers an out-of-sequence PowerDeliveryReq with FAILED_SequenceError and closes [V2G2-538, V2G2-539].
+Set_Strict(true)  -- the script owns every message
+local function exchange(name)
+  Evcc['Send_' .. name .. 'Req_001']()
+  Evcc['Receive_' .. name .. 'Res_001']()
+end
+exchange('SessionSetup')
+exchange('ServiceDiscovery')
+exchange('PaymentServiceSelection')
+Evcc.Send_PowerDeliveryReq_001()
+Evcc.Receive_PowerDeliveryRes_001()
+Evcc.Check_PowerDeliveryRes_ResponseCode(ResponseCodeType.FAILED_SequenceError)
+Evcc.Check_ConnectionClosed(2000)
