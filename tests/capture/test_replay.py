@@ -136,3 +136,15 @@ def test_replayed_secc_answers_with_the_live_evs_schema_id() -> None:
     assert "message 9 of the live EVCC: recorded SessionStopReq, live ChargingStatusReq" in err
     assert ("before that, message 1 (supportedAppProtocolReq): field AppProtocol[0]/ProtocolNamespace: "
             "recorded urn:din:70121:2012:MsgDef, live urn:iso:15118:2:2013:MsgDef") in err
+
+
+def test_mimic_reads_the_ongoing_counts_from_the_sessions_protocol() -> None:
+    from v2glab.capture.compare import mimic_profile
+    from v2glab.protocols import get
+
+    answers = [("ContractAuthenticationRes", {"EVSEProcessing": "Ongoing"}), ("ContractAuthenticationRes", {"EVSEProcessing": "Finished"}),
+               ("CableCheckRes", {"EVSEProcessing": "Ongoing"}), ("CableCheckRes", {"EVSEProcessing": "Ongoing"})]
+    _base, din = mimic_profile(answers, get("din70121"))
+    assert (din["authorization_ongoing"], din["cable_check_ongoing"]) == (1, 2)
+    _base, iso2 = mimic_profile(answers, get("iso15118-2"))  # -2 counts AuthorizationRes, not DIN's message
+    assert (iso2["authorization_ongoing"], iso2["cable_check_ongoing"]) == (0, 2)

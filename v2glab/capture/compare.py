@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..protocols import Protocol
 from .sessions import find_key
 
 # Fields a charger's answers are compared on: the verdicts and what the SECC profile sets.
@@ -50,12 +51,6 @@ PROFILE_FIELDS = {
     "schedule.pmax": "PMax",
     "schedule.duration": "duration",
     "meter.meter_id": "MeterID",
-}
-# SECC profile key <- the response whose EVSEProcessing = Ongoing answers it counts.
-ONGOING_COUNTS = {
-    "authorization_ongoing": "AuthorizationRes",
-    "charge_parameter_ongoing": "ChargeParameterDiscoveryRes",
-    "cable_check_ongoing": "CableCheckRes",
 }
 
 
@@ -110,10 +105,11 @@ def _number(v: Any) -> float | None:
     return None
 
 
-def mimic_profile(answers: list[tuple[str, Any]]) -> tuple[str, dict[str, Any]]:
+def mimic_profile(answers: list[tuple[str, Any]], protocol: Protocol | None = None) -> tuple[str, dict[str, Any]]:
     """(base 'ac' or 'dc', SECC profile override) that makes v2glab's charger answer as the recorded one did.
 
-    ``answers``: (message name, body) of the recorded charger's messages in order.
+    ``answers``: (message name, body) of the recorded charger's messages in order; ``protocol``:
+    the session's, whose descriptor says which responses the Ongoing counts are read from.
     """
     override: dict[str, Any] = {}
     dc = False
@@ -140,6 +136,6 @@ def mimic_profile(answers: list[tuple[str, Any]]) -> tuple[str, dict[str, Any]]:
             value = any(find_key(body, field) is True for _n, body in answers)
         target = override.setdefault(section, {}) if section else override
         target[leaf] = value
-    for key, response in ONGOING_COUNTS.items():
+    for key, response in (protocol.ongoing_counts if protocol else {}).items():
         override[key] = sum(1 for name, body in answers if name == response and str(find_key(body, "EVSEProcessing") or "").startswith("Ongoing"))
     return ("dc" if dc else "ac"), override

@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import exi, v2gtp
 from ..trace import Tracer
+from ..protocols import by_schema
 from .compare import EVCC_FIELDS, SECC_FIELDS, first_difference, mimic_profile
 from .sessions import negotiated
 from .show import Frame, read
@@ -54,7 +55,8 @@ def recorded(path: str, side: str, keylog: str | None = None) -> tuple[list[Fram
 def mimic(path: str, keylog: str | None = None) -> tuple[str, dict[str, Any]]:
     """The SECC profile (base, override) under which v2glab's charger answers the recorded car as the recording did."""
     answers, _requests = recorded(path, "secc", keylog)
-    return mimic_profile([(f.name, f.message.body) for f in answers])
+    protocol = next((p for p in (by_schema(f.message.schema) for f in answers) if p is not None), None)
+    return mimic_profile([(f.name, f.message.body) for f in answers], protocol)
 
 
 def _with(frame: Frame, session_id: bytes | None, schema_id: int | None = None) -> bytes:

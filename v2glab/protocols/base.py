@@ -185,6 +185,9 @@ class Protocol:
     unknown_session: str = "FAILED_UnknownSession"  # [V2G2-460], [V2G-DC-391]
     # More handshake namespaces of the same protocol (ISO 15118-20 offers -20:DC, -20:AC, ...);
     # ``offered(profile)`` picks those a car offers, the SECC accepts them all.
+    # SECC profile key -> the response whose EVSEProcessing = Ongoing answers that count makes
+    # (what ``replay --mimic`` reads off a recorded charger).
+    ongoing_counts: Mapping[str, str] = field(default_factory=dict)
     more_namespaces: tuple[str, ...] = ()
     offered_namespaces: Callable[[dict[str, Any]], tuple[str, ...]] | None = None
     # The Lua tables its API pages name (SECC, EVCC); both spellings work in every script.

@@ -21,6 +21,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from ..capture.sessions import find_key  # noqa: E402 - the message-tree search the capture summary uses
+
 plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "v2glab", "font.size": 9, "axes.grid": True, "grid.alpha": 0.3})
 
 MAX_ROWS = 150  # sequence rows drawn; the middle of a longer sequence is folded
@@ -141,17 +143,6 @@ def _physical(value: Any) -> float | None:
     return None
 
 
-def _find(tree: Any, key: str) -> Any:
-    if isinstance(tree, dict):
-        if key in tree:
-            return tree[key]
-        for v in tree.values():
-            found = _find(v, key)
-            if found is not None:
-                return found
-    return None
-
-
 DC_SERIES = {
     "voltage (V)": ("EVTargetVoltage", "EVSEPresentVoltage"),
     "current (A)": ("EVTargetCurrent", "EVSEPresentCurrent"),
@@ -167,10 +158,10 @@ def dc_chart(messages: list[ChartMessage]) -> str | None:
             continue
         for keys in DC_SERIES.values():
             for key in keys:
-                v = _physical(_find(m.body, key))
+                v = _physical(find_key(m.body, key))
                 if v is not None:
                     series.setdefault(key, []).append((m.ts - t0, v))
-        soc = _find(m.body, "EVRESSSOC")
+        soc = find_key(m.body, "EVRESSSOC")
         if isinstance(soc, int):
             series.setdefault("EVRESSSOC", []).append((m.ts - t0, soc))
     if not any(k in series for keys in DC_SERIES.values() for k in keys):

@@ -19,5 +19,6 @@ PROTOCOL = Protocol(
     timing=TIMING,
     charger=Charger,
     car=Car,
+    ongoing_counts={"authorization_ongoing": "ContractAuthenticationRes", "charge_parameter_ongoing": "ChargeParameterDiscoveryRes", "cable_check_ongoing": "CableCheckRes"},
     energy=("DC",),
 )

@@ -19,4 +19,5 @@ PROTOCOL = Protocol(
     timing=TIMING,
     charger=Charger,
     car=Car,
+    ongoing_counts={"authorization_ongoing": "AuthorizationRes", "charge_parameter_ongoing": "ChargeParameterDiscoveryRes", "cable_check_ongoing": "CableCheckRes"},
 )

@@ -36,6 +36,7 @@ PROTOCOL = Protocol(
     timing=TIMING,
     charger=Charger,
     car=Car,
+    ongoing_counts={"authorization_ongoing": "AuthorizationRes", "cable_check_ongoing": "DC_CableCheckRes"},
     payload_type=0x8002,
     lua_tables=("SECC", "EVCC"),  # as the vendor's -20 pages write them
     tls_version="1.3",  # [V2G20-1237][V2G20-2356]: not over TLS 1.2
