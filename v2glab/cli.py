@@ -305,21 +305,26 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_test(args: argparse.Namespace) -> int:
     """Run the named test-case library against a charger (``secc``) or a car (``evcc``), one session per case."""
     from . import testcases
+    from .protocols import parse_list
     from .report import TestCaseResult
     from .script.runner import ScriptRunner
 
+    # A case speaks one protocol: --protocol names it (the first of a list), else ISO 15118-2.
+    protocol = parse_list(args.protocol)[0].name if args.protocol else testcases.DEFAULT_PROTOCOL
     if args.list:
-        for side in testcases.SIDES:
-            for case in testcases.cases(side, args.case):
-                print(f"{case.name}  {case.purpose}")
+        for name in [protocol] if args.protocol else testcases.protocols():
+            for side in testcases.SIDES:
+                for case in testcases.cases(side, args.case, protocol=name):
+                    print(f"{case.protocol}  {case.name}  {case.purpose}")
         return 0
     if args.side is None:
         raise V2GError("test: name the side under test (secc or evcc), or --list")
     role = "evcc" if args.side == "secc" else "secc"  # v2glab plays the other side
     profile = _profile(role, args, args.profile or "ac")
-    selected = testcases.cases(args.side, args.case, testcases.profile_kind(profile))
+    profile["protocols"] = [protocol]  # offered (EV) or enabled (charger): only the cases' protocol
+    selected = testcases.cases(args.side, args.case, testcases.profile_kind(profile), protocol)
     if not selected:
-        raise V2GError(f"test: no case matches {args.case!r}")
+        raise V2GError(f"test: no {protocol} case matches {args.case!r}")
     if args.timeout is not None and not 0 < args.timeout <= 86400:
         raise V2GError(f"--timeout must be between 0 and 86400 seconds, got {args.timeout:g}")
     tls = _secc_tls(args) if role == "secc" else _evcc_tls(args, profile)

@@ -111,11 +111,12 @@ def test_list_shows_every_case_with_its_purpose() -> None:
     done = subprocess.run([*V2GLAB, "test", "--list"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     lines = done.stdout.splitlines()
-    names = [line.split()[0] for line in lines]
-    assert names == [c.name for side in testcases.SIDES for c in testcases.cases(side)]
-    assert all(re.match(r"TC_(SECC|EVCC)_(AC|DC|CMN)_\w+  \S", line) for line in lines)
-    assert len([n for n in names if n.startswith("TC_SECC_")]) >= 30
-    assert len([n for n in names if n.startswith("TC_EVCC_")]) >= 30
+    listed = [tuple(line.split()[:2]) for line in lines]
+    assert listed == [(c.protocol, c.name) for p in testcases.protocols() for side in testcases.SIDES for c in testcases.cases(side, protocol=p)]
+    assert all(re.match(r"[\w.-]+  TC_(SECC|EVCC)_(AC|DC|CMN)_\w+  \S", line) for line in lines)
+    iso2 = [name for protocol, name in listed if protocol == "iso15118-2"]
+    assert len([n for n in iso2 if n.startswith("TC_SECC_")]) >= 30
+    assert len([n for n in iso2 if n.startswith("TC_EVCC_")]) >= 30
 
 
 def test_no_side_and_no_list_is_a_usage_error() -> None:
