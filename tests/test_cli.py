@@ -200,3 +200,16 @@ def test_pnc_flags_are_checked() -> None:
     assert alone.returncode == 2 and "need --pnc" in alone.stderr
     both = run("evcc", "--tls", "--pnc", "--cert-install", "--cert-update")
     assert both.returncode == 2 and "exclude each other" in both.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_output_quietly() -> None:
+    """`v2glab api | head -1`: no error line when the pipe closes, and the SIGPIPE exit status shells use.
+
+    The API listing (about 2 MB) is far more than a pipe holds, so the writer meets the closed pipe."""
+    listing = subprocess.Popen([sys.executable, "-m", "v2glab.cli", "api"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = listing.stdout.readline()
+    listing.stdout.close()  # the reader goes away with the rest of the listing unread
+    _, err = listing.communicate(timeout=60)
+    assert first.startswith(b"Secc.")
+    assert listing.returncode == 141, err
+    assert err == b""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import string
 import sys
 from pathlib import Path
@@ -659,6 +661,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except V2GError as exc:
         print(printable(f"v2glab: error: {exc}"), file=sys.stderr)
         return 2
+    except BrokenPipeError:  # before OSError, of which it is one
+        # whoever read our output went away (`v2glab test --list | head`): stop quietly, as Unix
+        # tools do, and keep Python from complaining again when it flushes stdout at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     except OSError as exc:
         print(printable(f"v2glab: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")), file=sys.stderr)
         return 2
