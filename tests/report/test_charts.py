@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from v2glab.report.charts import ChartMessage, _rows, charts, dc_chart, response_times
+from v2glab.report.charts import ChartMessage, _rows, charts, dc_chart, dc_series, response_times
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "captures"
 
@@ -38,8 +38,19 @@ def test_dc_chart_only_where_dc_values_exist() -> None:
     assert dc_chart(loop(3)) is None
     body = {"EVTargetVoltage": {"Multiplier": 0, "Unit": "V", "Value": 400}, "DC_EVStatus": {"EVRESSSOC": 55}}
     svg = dc_chart([ChartMessage(1.0, "EVCC", "CurrentDemandReq", body), ChartMessage(2.0, "EVCC", "CurrentDemandReq", body)])
-    assert svg is not None and svg.startswith("<svg") and "EVTargetVoltage" in svg and "EVRESSSOC" in svg
+    assert svg is not None and svg.startswith("<svg") and "EVTargetVoltage" in svg and "SOC" in svg
     assert [name for name, _svg in charts(loop(2), {})] == ["sequence", "response-times"]
+
+
+def test_dc_values_are_scaled_by_multiplier_and_by_exponent() -> None:
+    """-2/DIN PhysicalValue (Multiplier, with a Unit) and -20 RationalNumber (Exponent) come out in volts and amperes."""
+    iso2 = {"EVTargetVoltage": {"Multiplier": -1, "Unit": "V", "Value": 4005}, "DC_EVStatus": {"EVRESSSOC": 55}}
+    iso20 = {"EVTargetVoltage": {"Exponent": 1, "Value": 41}, "EVTargetCurrent": {"Exponent": -2, "Value": 12550},
+             "DisplayParameters": {"PresentSOC": 60}}
+    series = dc_series([ChartMessage(1.0, "EVCC", "CurrentDemandReq", iso2), ChartMessage(2.0, "EVCC", "DC_ChargeLoopReq", iso20)])
+    assert series["EVTargetVoltage"] == [(0.0, 400.5), (1.0, 410.0)]
+    assert series["EVTargetCurrent"] == [(1.0, 125.5)]
+    assert series["SOC"] == [(0.0, 55), (1.0, 60)]
 
 
 def browser() -> str:

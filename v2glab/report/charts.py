@@ -138,8 +138,10 @@ def response_time_chart(messages: list[ChartMessage], limits: dict[str, float]) 
 
 
 def _physical(value: Any) -> float | None:
-    if isinstance(value, dict) and "Value" in value:
-        return value["Value"] * 10 ** value.get("Multiplier", 0)
+    """A scaled number: Value x 10^Multiplier (PhysicalValueType of ISO 15118-2 and DIN) or
+    Value x 10^Exponent (RationalNumberType of ISO 15118-20, which has no unit)."""
+    if isinstance(value, dict) and isinstance(value.get("Value"), int):
+        return value["Value"] * 10.0 ** value.get("Multiplier", value.get("Exponent", 0))
     return None
 
 
@@ -147,10 +149,11 @@ DC_SERIES = {
     "voltage (V)": ("EVTargetVoltage", "EVSEPresentVoltage"),
     "current (A)": ("EVTargetCurrent", "EVSEPresentCurrent"),
 }
+SOC_KEYS = ("EVRESSSOC", "PresentSOC")  # ISO 15118-2 and DIN; ISO 15118-20's DisplayParameters
 
 
-def dc_chart(messages: list[ChartMessage]) -> str | None:
-    """EV target and EVSE present voltage and current, and SOC, over time; None if the session carries none."""
+def dc_series(messages: list[ChartMessage]) -> dict[str, list[tuple[float, float]]]:
+    """Per DC_SERIES key and "SOC": (seconds since the first message, value), in message order."""
     t0 = messages[0].ts if messages else 0.0
     series: dict[str, list[tuple[float, float]]] = {}
     for m in messages:
@@ -161,9 +164,15 @@ def dc_chart(messages: list[ChartMessage]) -> str | None:
                 v = _physical(find_key(m.body, key))
                 if v is not None:
                     series.setdefault(key, []).append((m.ts - t0, v))
-        soc = find_key(m.body, "EVRESSSOC")
-        if isinstance(soc, int):
-            series.setdefault("EVRESSSOC", []).append((m.ts - t0, soc))
+        soc = next((v for v in (find_key(m.body, k) for k in SOC_KEYS) if isinstance(v, int)), None)
+        if soc is not None:
+            series.setdefault("SOC", []).append((m.ts - t0, soc))
+    return series
+
+
+def dc_chart(messages: list[ChartMessage]) -> str | None:
+    """EV target and EVSE present voltage and current, and SOC, over time; None if the session carries none."""
+    series = dc_series(messages)
     if not any(k in series for keys in DC_SERIES.values() for k in keys):
         return None
     fig, axes = plt.subplots(3, 1, figsize=(7.5, 6.5), sharex=True)
@@ -175,9 +184,9 @@ def dc_chart(messages: list[ChartMessage]) -> str | None:
         ax.set_ylabel(label)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="best", fontsize=7)
-    points = series.get("EVRESSSOC", [])
+    points = series.get("SOC", [])
     if points:
-        axes[2].plot([p[0] for p in points], [p[1] for p in points], "-", color="#7a4ab3", label="EVRESSSOC")
+        axes[2].plot([p[0] for p in points], [p[1] for p in points], "-", color="#7a4ab3", label="SOC")
         axes[2].legend(loc="best", fontsize=7)
     axes[2].set_ylabel("SOC (%)")
     axes[2].set_xlabel("time since the session started (s)")
