@@ -148,3 +148,25 @@ def test_mimic_reads_the_ongoing_counts_from_the_sessions_protocol() -> None:
     assert (din["authorization_ongoing"], din["cable_check_ongoing"]) == (1, 2)
     _base, iso2 = mimic_profile(answers, get("iso15118-2"))  # -2 counts AuthorizationRes, not DIN's message
     assert (iso2["authorization_ongoing"], iso2["cable_check_ongoing"]) == (0, 2)
+
+
+def test_iso15118_20_answers_compare_and_mimic_by_its_own_fields() -> None:
+    """-20 names its limits otherwise (EVSEMaximumVoltage, a RationalNumber): its descriptor's comparison reads them."""
+    from v2glab.capture.compare import first_difference, mimic_profile
+    from v2glab.protocols import get
+
+    iso20 = get("iso15118-20")
+    recorded = {"ResponseCode": "OK", "DC_CPDResEnergyTransferMode": {"EVSEMaximumVoltage": {"Exponent": 1, "Value": 50},
+                                                                     "EVSEMinimumVoltage": {"Exponent": 0, "Value": 150}}}
+    same = {"ResponseCode": "OK", "DC_CPDResEnergyTransferMode": {"EVSEMaximumVoltage": {"Exponent": 0, "Value": 500},
+                                                                 "EVSEMinimumVoltage": {"Exponent": 0, "Value": 150}}}
+    other = {"ResponseCode": "OK", "DC_CPDResEnergyTransferMode": {"EVSEMaximumVoltage": {"Exponent": 0, "Value": 400},
+                                                                  "EVSEMinimumVoltage": {"Exponent": 0, "Value": 150}}}
+    fields = iso20.comparison.charger_fields
+    assert first_difference("DC_ChargeParameterDiscoveryRes", recorded, same, fields) is None  # 50 x 10^1 V == 500 V
+    assert first_difference("DC_ChargeParameterDiscoveryRes", recorded, other, fields) == \
+        "field DC_CPDResEnergyTransferMode/EVSEMaximumVoltage: recorded 500, live 400"
+    base, override = mimic_profile([("DC_ChargeParameterDiscoveryRes", recorded)], iso20)
+    assert base == "dc" and override["dc"] == {"max_voltage": 500.0, "min_voltage": 150.0}
+    # the -2 tables know no -20 field: nothing of the limits would be compared or mimicked
+    assert first_difference("DC_ChargeParameterDiscoveryRes", recorded, other, get("iso15118-2").comparison.charger_fields) is None

@@ -1,13 +1,8 @@
 """What replay compares, and the charger profile a capture implies (``replay --mimic``).
 
-Besides the message names, the response codes, EVSEProcessing, and the fields a
-profile sets (v2glab/profiles/*.toml) are compared: what a live engine must get
-right to count as behaving like the recording. Physical values compare by
-value x 10^multiplier and unit, so 60 x 10^-1 A equals 6 A.
-
-The tables name fields of the message sets (shared by ISO 15118-2 and DIN SPEC
-70121) and the profile keys they come from; they are to move into the protocol
-descriptors' default charger answers.
+The session's protocol descriptor says which fields count (``Protocol.comparison``): the
+verdicts and the fields a profile sets. Scaled numbers compare by value, so 60 x 10^-1 A
+equals 6 A (PhysicalValue: Multiplier and Unit; ISO 15118-20's RationalNumber: Exponent).
 """
 
 from __future__ import annotations
@@ -15,48 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..protocols import Protocol
+from ..protocols.base import Comparison
 from .sessions import find_key
 
-# Fields a charger's answers are compared on: the verdicts and what the SECC profile sets.
-SECC_FIELDS = frozenset({
-    "ResponseCode", "EVSEProcessing", "EVSEID", "PaymentOption", "EnergyTransferMode", "FreeService",
-    "EVSENominalVoltage", "EVSEMaxCurrent", "RCD", "EVSEMaximumVoltageLimit", "EVSEMinimumVoltageLimit",
-    "EVSEMaximumCurrentLimit", "EVSEMinimumCurrentLimit", "EVSEMaximumPowerLimit", "EVSEPeakCurrentRipple",
-    "SAScheduleTupleID", "PMax", "MeterID", "ReceiptRequired",
-})
-# Fields a car's requests are compared on: what the EVCC profile sets.
-EVCC_FIELDS = frozenset({
-    "EVCCID", "SelectedPaymentOption", "RequestedEnergyTransferMode", "EVMaxVoltage", "EVMaxCurrent", "EVMinCurrent",
-    "EAmount", "EVTargetVoltage", "EVTargetCurrent", "EVMaximumVoltageLimit", "EVMaximumCurrentLimit", "ChargeProgress",
-    "ChargingSession", "SAScheduleTupleID",
-})
-
-# SECC profile key (dotted) <- the field that shows it in the charger's answers.
-PROFILE_FIELDS = {
-    "evse_id": "EVSEID",
-    "energy_modes": "EnergyTransferMode",
-    "payment_options": "PaymentOption",
-    "free_service": "FreeService",
-    "receipt_required": "ReceiptRequired",
-    "ac.nominal_voltage": "EVSENominalVoltage",
-    "ac.max_current": "EVSEMaxCurrent",
-    "ac.rcd": "RCD",
-    "dc.max_voltage": "EVSEMaximumVoltageLimit",
-    "dc.min_voltage": "EVSEMinimumVoltageLimit",
-    "dc.max_current": "EVSEMaximumCurrentLimit",
-    "dc.min_current": "EVSEMinimumCurrentLimit",
-    "dc.max_power": "EVSEMaximumPowerLimit",
-    "dc.peak_current_ripple": "EVSEPeakCurrentRipple",
-    "schedule.sa_schedule_tuple_id": "SAScheduleTupleID",
-    "schedule.pmax": "PMax",
-    "schedule.duration": "duration",
-    "meter.meter_id": "MeterID",
-}
+NOTHING = Comparison()  # a session whose protocol is unknown: the response codes only
 
 
 def _value(v: Any) -> Any:
-    if isinstance(v, dict) and "Value" in v and "Multiplier" in v:
-        number = v["Value"] * 10 ** v["Multiplier"]
+    number = _number(v)
+    if number is not None:
         return (round(number, 6), v.get("Unit"))
     if isinstance(v, bytes):
         return v.hex().upper()
@@ -81,7 +43,7 @@ def fields(body: Any, names: frozenset[str], path: str = "") -> dict[str, Any]:
 
 def _show(v: Any) -> str:
     if isinstance(v, tuple) and len(v) == 2:
-        return f"{v[0]:g} {v[1]}" if isinstance(v[0], (int, float)) else str(v)
+        return f"{v[0]:g}{f' {v[1]}' if v[1] else ''}" if isinstance(v[0], (int, float)) else str(v)  # a RationalNumber has no unit
     return str(v)
 
 
@@ -100,8 +62,9 @@ def first_difference(name: str, recorded: Any, live: Any, names: frozenset[str])
 
 
 def _number(v: Any) -> float | None:
-    if isinstance(v, dict) and "Value" in v:
-        return float(v["Value"] * 10 ** v.get("Multiplier", 0))
+    """Value x 10^Multiplier (PhysicalValue) or x 10^Exponent (RationalNumber); None if ``v`` is neither."""
+    if isinstance(v, dict) and isinstance(v.get("Value"), int) and ("Multiplier" in v or "Exponent" in v):
+        return float(v["Value"] * 10 ** v.get("Multiplier", v.get("Exponent", 0)))
     return None
 
 
@@ -113,7 +76,7 @@ def mimic_profile(answers: list[tuple[str, Any]], protocol: Protocol | None = No
     """
     override: dict[str, Any] = {}
     dc = False
-    for key, field in PROFILE_FIELDS.items():
+    for key, field in (protocol.comparison if protocol else NOTHING).profile_fields.items():
         value = None
         for _name, body in answers:
             value = find_key(body, field)

@@ -19,8 +19,8 @@ from typing import Any
 
 from .. import exi, v2gtp
 from ..trace import Tracer
-from ..protocols import by_schema
-from .compare import EVCC_FIELDS, SECC_FIELDS, first_difference, mimic_profile
+from ..protocols import Protocol, by_schema
+from .compare import NOTHING, first_difference, mimic_profile
 from .sessions import negotiated
 from .show import Frame, read
 
@@ -55,8 +55,12 @@ def recorded(path: str, side: str, keylog: str | None = None) -> tuple[list[Fram
 def mimic(path: str, keylog: str | None = None) -> tuple[str, dict[str, Any]]:
     """The SECC profile (base, override) under which v2glab's charger answers the recorded car as the recording did."""
     answers, _requests = recorded(path, "secc", keylog)
-    protocol = next((p for p in (by_schema(f.message.schema) for f in answers) if p is not None), None)
-    return mimic_profile([(f.name, f.message.body) for f in answers], protocol)
+    return mimic_profile([(f.name, f.message.body) for f in answers], _protocol(answers))
+
+
+def _protocol(frames: list[Frame]) -> Protocol | None:
+    """The recorded session's protocol: that of its first V2G message (None: a handshake alone)."""
+    return next((p for p in (by_schema(f.message.schema) for f in frames) if p is not None), None)
 
 
 def _with(frame: Frame, session_id: bytes | None, schema_id: int | None = None) -> bytes:
@@ -83,7 +87,7 @@ def _compare(result: ReplayResult, index: int, expected: Frame | None, live: exi
         diff = first_difference(expected.name, expected.message.body, live.body, names)
     else:  # the handshake: the response code; the SchemaID follows the live offer, so it is not compared
         diff = first_difference(expected.name, {k: v for k, v in expected.message.content.items() if k != "SchemaID"},
-                                {k: v for k, v in live.content.items() if k != "SchemaID"}, names | {"ProtocolNamespace", "Priority"})
+                                {k: v for k, v in live.content.items() if k != "SchemaID"}, frozenset({"ResponseCode", "ProtocolNamespace", "Priority"}))
     if diff:
         result.content = f"message {index + 1} ({expected.name}): {diff}"
 
@@ -105,6 +109,8 @@ def _decode(payload_type: int, payload: bytes) -> exi.Message:
 async def replay_evcc(path: str, host: str, port: int, tracer: Tracer, ssl_context: Any = None, timeout: float = 5.0, keylog: str | None = None) -> ReplayResult:
     requests, responses = recorded(path, "evcc", keylog)
     result = ReplayResult([f.name for f in responses])
+    protocol = _protocol(responses)
+    compared = protocol.comparison.charger_fields if protocol else NOTHING.charger_fields
     reader, writer = await asyncio.open_connection(host, port, ssl=ssl_context, server_hostname="" if ssl_context else None)
     stream, pending = v2gtp.V2GTPReader(), []
     session_id: bytes | None = None
@@ -126,7 +132,7 @@ async def replay_evcc(path: str, host: str, port: int, tracer: Tracer, ssl_conte
                 break
             raw, message = got
             tracer.message("EVCC", "replay", "rx", raw, message)
-            _compare(result, len(result.live), responses[len(result.live)] if len(result.live) < len(responses) else None, message, SECC_FIELDS)
+            _compare(result, len(result.live), responses[len(result.live)] if len(result.live) < len(responses) else None, message, compared)
             result.live.append(message.body_name)
             if message.session_id and any(message.session_id):
                 session_id = message.session_id
@@ -139,6 +145,8 @@ async def replay_secc(path: str, host: str, port: int, tracer: Tracer, ssl_conte
                       ready: asyncio.Future | None = None) -> ReplayResult:
     responses, requests = recorded(path, "secc", keylog)
     result = ReplayResult([f.name for f in requests])
+    protocol = _protocol(requests)
+    compared = protocol.comparison.car_fields if protocol else NOTHING.car_fields
     namespace, _schema_id = negotiated([f.message for f in requests + responses])
     connected: asyncio.Queue = asyncio.Queue()
     server = await asyncio.start_server(lambda r, w: connected.put_nowait((r, w)), host, port, ssl=ssl_context)
@@ -163,7 +171,7 @@ async def replay_secc(path: str, host: str, port: int, tracer: Tracer, ssl_conte
                 break
             raw, message = got
             tracer.message("SECC", "replay", "rx", raw, message)
-            _compare(result, len(result.live), requests[len(result.live)] if len(result.live) < len(requests) else None, message, EVCC_FIELDS)
+            _compare(result, len(result.live), requests[len(result.live)] if len(result.live) < len(requests) else None, message, compared)
             result.live.append(message.body_name)
             if message.name == "supportedAppProtocolReq":  # the live EV's SchemaID for the recorded protocol
                 schema_id = next((e.get("SchemaID") for e in message.content.get("AppProtocol") or [] if e.get("ProtocolNamespace") == namespace), None)

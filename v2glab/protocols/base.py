@@ -164,6 +164,21 @@ class Timing:
         return limit.seconds if limit else self.default_msg_timeout
 
 
+# -- what replay compares -------------------------------------------------------------
+@dataclass(frozen=True)
+class Comparison:
+    """The fields that make a live engine behave like a recording (``v2glab replay``), and the
+    profile keys ``replay --mimic`` reads off a recorded charger.
+
+    Besides message names, replay compares the verdicts and the fields a profile sets: what a
+    live engine must get right to count as behaving like the recorded one.
+    """
+
+    charger_fields: frozenset[str] = frozenset({"ResponseCode"})  # compared in the charger's answers
+    car_fields: frozenset[str] = frozenset()  # compared in the car's requests
+    profile_fields: Mapping[str, str] = field(default_factory=dict)  # SECC profile key (dotted) <- the field showing it
+
+
 # -- the descriptor ----------------------------------------------------------------
 @dataclass(frozen=True)
 class Protocol:
@@ -193,6 +208,7 @@ class Protocol:
     # The Lua tables its API pages name (SECC, EVCC); both spellings work in every script.
     lua_tables: tuple[str, str] = ("Secc", "Evcc")
     tls_version: str = "1.2"  # the TLS version it runs on ([V2G2-614]; ISO 15118-20: 1.3)
+    comparison: Comparison = Comparison()  # what replay compares
 
     @property
     def namespaces(self) -> tuple[str, ...]:

@@ -11,11 +11,49 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
+from .base import Comparison
 from .physical import physical, value_of
 
 Step = tuple  # (request name, body) or (request name, body, seconds to wait before sending)
 REPEAT_PAUSE = 0.05  # s between requests the SECC answered Ongoing
 
+
+
+# What replay compares for the PhysicalValue protocols (ISO 15118-2, DIN SPEC 70121): the fields
+# ChargerBase fills from the profile, and what the car's profile sets.
+PHYSICAL_VALUE_COMPARISON = Comparison(
+    charger_fields=frozenset({
+        "ResponseCode", "EVSEProcessing", "EVSEID", "PaymentOption", "EnergyTransferMode", "FreeService",
+        "EVSENominalVoltage", "EVSEMaxCurrent", "RCD", "EVSEMaximumVoltageLimit", "EVSEMinimumVoltageLimit",
+        "EVSEMaximumCurrentLimit", "EVSEMinimumCurrentLimit", "EVSEMaximumPowerLimit", "EVSEPeakCurrentRipple",
+        "SAScheduleTupleID", "PMax", "MeterID", "ReceiptRequired",
+    }),
+    car_fields=frozenset({
+        "EVCCID", "SelectedPaymentOption", "RequestedEnergyTransferMode", "EVMaxVoltage", "EVMaxCurrent", "EVMinCurrent",
+        "EAmount", "EVTargetVoltage", "EVTargetCurrent", "EVMaximumVoltageLimit", "EVMaximumCurrentLimit", "ChargeProgress",
+        "ChargingSession", "SAScheduleTupleID",
+    }),
+    profile_fields={
+        "evse_id": "EVSEID",
+        "energy_modes": "EnergyTransferMode",
+        "payment_options": "PaymentOption",
+        "free_service": "FreeService",
+        "receipt_required": "ReceiptRequired",
+        "ac.nominal_voltage": "EVSENominalVoltage",
+        "ac.max_current": "EVSEMaxCurrent",
+        "ac.rcd": "RCD",
+        "dc.max_voltage": "EVSEMaximumVoltageLimit",
+        "dc.min_voltage": "EVSEMinimumVoltageLimit",
+        "dc.max_current": "EVSEMaximumCurrentLimit",
+        "dc.min_current": "EVSEMinimumCurrentLimit",
+        "dc.max_power": "EVSEMaximumPowerLimit",
+        "dc.peak_current_ripple": "EVSEPeakCurrentRipple",
+        "schedule.sa_schedule_tuple_id": "SAScheduleTupleID",
+        "schedule.pmax": "PMax",
+        "schedule.duration": "duration",
+        "meter.meter_id": "MeterID",
+    },
+)
 
 class SessionFailed(Exception):
     """The simulated car gives up; the message says why."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..base import Protocol, V2GMessageEnvelope
+from ..simulator import PHYSICAL_VALUE_COMPARISON
 from .car import Car
 from .charger import Charger
 from .sequence import SEQUENCE
@@ -19,5 +20,6 @@ PROTOCOL = Protocol(
     timing=TIMING,
     charger=Charger,
     car=Car,
+    comparison=PHYSICAL_VALUE_COMPARISON,
     ongoing_counts={"authorization_ongoing": "AuthorizationRes", "charge_parameter_ongoing": "ChargeParameterDiscoveryRes", "cable_check_ongoing": "CableCheckRes"},
 )

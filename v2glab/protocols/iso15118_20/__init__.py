@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..base import Protocol
+from ..base import Comparison, Protocol
 from .car import Car
 from .charger import Charger
 from .envelope import DocumentEnvelope
@@ -23,6 +23,30 @@ def _offered(profile: dict[str, Any]) -> tuple[str, ...]:
     return (AC_NAMESPACE,) if profile.get("requested_mode", "").startswith("AC") else (DC_NAMESPACE,)
 
 
+# What replay compares: the verdicts and the fields the profiles set (RationalNumbers compare by
+# value x 10^Exponent), and the SECC profile keys ``replay --mimic`` reads off a recorded charger.
+COMPARISON = Comparison(
+    charger_fields=frozenset({
+        "ResponseCode", "EVSEProcessing", "EVSEID", "ServiceID", "FreeService", "EVSENominalVoltage", "EVSENominalFrequency",
+        "EVSEMaximumChargePower", "EVSEMinimumChargePower", "EVSEMaximumChargeCurrent", "EVSEMinimumChargeCurrent",
+        "EVSEMaximumVoltage", "EVSEMinimumVoltage", "EVSEMaximumDischargePower", "EVSEMinimumDischargePower",
+        "EVSEMaximumDischargeCurrent", "EVSEMinimumDischargeCurrent", "MeterID",
+    }),
+    car_fields=frozenset({
+        "EVCCID", "SelectedAuthorizationService", "SelectedEnergyTransferService", "EVMaximumChargePower", "EVMinimumChargePower",
+        "EVMaximumChargeCurrent", "EVMinimumChargeCurrent", "EVMaximumVoltage", "EVMinimumVoltage", "EVTargetVoltage",
+        "EVTargetCurrent", "ChargeProgress", "ChargingSession", "SelectedScheduleTupleID",
+    }),
+    profile_fields={
+        "evse_id": "EVSEID",
+        "free_service": "FreeService",
+        # DC only: the power and current names are AC's too, so they would not tell the kind
+        "dc.max_voltage": "EVSEMaximumVoltage",
+        "dc.min_voltage": "EVSEMinimumVoltage",
+        "meter.meter_id": "MeterID",
+    },
+)
+
 PROTOCOL = Protocol(
     name="iso15118-20",
     title="ISO 15118-20",
@@ -36,6 +60,7 @@ PROTOCOL = Protocol(
     timing=TIMING,
     charger=Charger,
     car=Car,
+    comparison=COMPARISON,
     ongoing_counts={"authorization_ongoing": "AuthorizationRes", "cable_check_ongoing": "DC_CableCheckRes"},
     payload_type=0x8002,
     lua_tables=("SECC", "EVCC"),  # as the vendor's -20 pages write them
