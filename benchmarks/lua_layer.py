@@ -9,14 +9,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import statistics
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from _ev_driver import drive_ev
+from _secc import start_secc
 
 from v2glab.profiles import load_profile
 
@@ -29,22 +26,8 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wait_listening(port: int, limit: float = 30.0) -> None:
-    """Until a socket listens on ``port`` (Linux /proc/net/tcp6), without connecting to it."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        for line in Path("/proc/net/tcp6").read_text().splitlines()[1:]:
-            local, state = line.split()[1], line.split()[3]
-            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
-                return
-        time.sleep(0.02)
-    raise SystemExit(f"nothing listens on port {port} after {limit:g} s")
-
-
 def measure(secc_args: list[str], loops: int) -> tuple[list[float], float]:
-    port = random.randint(50000, 60000)
-    secc = subprocess.Popen([sys.executable, "-m", "v2glab.cli", *secc_args, "--host", "::1", "--port", str(port), "--no-sdp", "--quiet"])
-    wait_listening(port)
+    secc, port = start_secc([*secc_args, "--host", "::1", "--no-sdp", "--quiet"])
     profile = load_profile("evcc", "ac")
     profile["charge_loops"] = loops
     profile["loop_period"] = 0.0  # back to back: the response time is all that is measured

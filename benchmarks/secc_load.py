@@ -24,10 +24,10 @@ import os
 import random
 import statistics
 import subprocess
-import sys
 import time
 
 from _ev_driver import drive_ev
+from _secc import start_secc as start_server
 
 from v2glab.profiles import load_profile
 from v2glab.protocols import get, registry
@@ -80,13 +80,10 @@ async def run(n: int, mode: str, protocol: str, seconds: float, port: int, secc_
     }
 
 
-def start_secc(mode: str, port: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "v2glab.cli", "secc", "--host", "::1", "--port", str(port), "--no-sdp", "--quiet", "--profile", mode]
-    if hasattr(os, "sched_setaffinity") and os.cpu_count() and os.cpu_count() > 1:
-        cmd = ["taskset", "-c", "0", *cmd]
-    proc = subprocess.Popen(cmd)
-    time.sleep(1.5)
-    return proc
+def start_secc(mode: str) -> tuple[subprocess.Popen, int]:
+    """The SECC on one core (the EVs take the other) and the port it listens on."""
+    pin = ["taskset", "-c", "0"] if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1 else None
+    return start_server(["secc", "--host", "::1", "--no-sdp", "--quiet", "--profile", mode], prefix=pin)
 
 
 def main() -> None:
@@ -105,8 +102,7 @@ def main() -> None:
             if mode.upper() not in get(protocol).energy:
                 continue
             for n in args.evs:
-                port = random.randint(50000, 60000)
-                secc = start_secc(mode, port)
+                secc, port = start_secc(mode)
                 try:
                     r = asyncio.run(run(n, mode, protocol, args.seconds, port, secc.pid))
                 finally:
