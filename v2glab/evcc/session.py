@@ -63,11 +63,15 @@ class EvccSession(FramedCore):
             return self._close(f"{exc} on a V2G connection", ok=False)
         except EXIError as exc:
             return [Received(header, payload, None, str(exc))] + self._close(f"undecodable EXI from the SECC: {exc}", ok=False)
-        events: list[Event] = [Received(header, payload, message)]
+        return [Received(header, payload, message), *self.response(message)]
+
+    def response(self, message: exi.Message) -> list[Event]:
+        """The car's reading of a decoded response: its next request, or the close of a failed session.
+        (The script engine hands in the responses a script received.)"""
         try:
-            return events + self._response(message)
+            return self._response(message)
         except SessionFailed as exc:
-            return events + self._close(str(exc), ok=False)
+            return self._close(str(exc), ok=False)
 
     def timeout(self, slot: str = "main") -> list[Event]:
         if self.closed:
@@ -81,7 +85,7 @@ class EvccSession(FramedCore):
             self.next_request = None
             return self._request(name, body)
         pending = self.pending or "?Req"
-        return self._close(f"{MSG_TIMEOUT} ({self._msg_timeout(pending):g} s) expired waiting for {response_name(pending)}", ok=False)
+        return self._close(f"{MSG_TIMEOUT} ({self.msg_timeout(pending):g} s) expired waiting for {response_name(pending)}", ok=False)
 
     # -- the car ----------------------------------------------------------
     def _response(self, message: exi.Message) -> list[Event]:
@@ -154,7 +158,7 @@ class EvccSession(FramedCore):
             events.append(StartTimer(limit.seconds, limit.name, PHASE))
         return events
 
-    def _msg_timeout(self, request: str) -> float:
+    def msg_timeout(self, request: str) -> float:
         standard = APP_TIMEOUT if self.protocol is None else self.protocol.timing.msg_timeout(request)
         return standard * self.profile["timers"]["msg_timeout_scale"]  # 1 unless a profile tolerates a slow SECC
 
@@ -163,7 +167,7 @@ class EvccSession(FramedCore):
         self.pending = name
         self.timer = MSG_TIMEOUT
         data = frame(exi.encode(message)) if self.protocol is None else self.protocol.envelope.frame(message)
-        return [Send(data, message), StartTimer(self._msg_timeout(name), MSG_TIMEOUT)]
+        return [Send(data, message), StartTimer(self.msg_timeout(name), MSG_TIMEOUT)]
 
     def _close(self, reason: str, ok: bool) -> list[Event]:
         events = super()._close(reason, ok)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import exi
-from ..evcc.session import APP as APP_REQ, LOOP_WAIT, MSG_TIMEOUT, EvccSession, SessionFailed
+from ..evcc.session import APP as APP_REQ, LOOP_WAIT, MSG_TIMEOUT, EvccSession
 from ..protocols import negotiate
 from ..protocols.events import Close, Event, Send, StartTimer, StopTimer
 from ..protocols.messages import response_name
@@ -53,12 +53,9 @@ class SeccEngine:
         return not self.core.closed and name != wanted and wanted not in allowed and name in allowed
 
     def answer(self, message: exi.Message) -> list[Event]:
-        core = self.core
-        if core.closed:
+        if self.core.closed:
             return []
-        if message.body_name == APP_REQ:
-            return self._note(core._app_protocol(message))
-        return self._note(core._request(message))
+        return self._note(self.core.answer(message))
 
     handle = answer
 
@@ -201,19 +198,14 @@ class EvccEngine:
     def handle(self, message: exi.Message) -> list[Event]:
         """A response: the car reads it and decides its next request (held back as the proposal)."""
         self.pending = None
-        core = self.core
-        if core.closed:
+        if self.core.closed:
             return []
-        try:
-            events = core._response(message)
-        except SessionFailed as exc:
-            events = core._close(str(exc), ok=False)
-        return [StopTimer(), *self._take_events(events)]
+        return [StopTimer(), *self._take_events(self.core.response(message))]
 
     def finish(self, unanswered: Any) -> list[Event]:
         self.finishing = True
         if self.proposal is not None and not self.delayed:
-            self.proposal[1].append(StartTimer(self.core._msg_timeout(self.proposal[0]), MSG_TIMEOUT))
+            self.proposal[1].append(StartTimer(self.core.msg_timeout(self.proposal[0]), MSG_TIMEOUT))
         return self.play_handshake() if not self.started else self.play()
 
     def proceed(self) -> list[Event]:

@@ -68,6 +68,11 @@ class SeccSession(FramedCore):
         waited = SETUP_TIMER if self.session_id is None else SEQUENCE_TIMER
         return self._close(f"{waited} expired waiting for {' or '.join(sorted(self.allowed))}", ok=False)
 
+    def answer(self, message: exi.Message) -> list[Event]:
+        """The charger's answer to a decoded message: the handshake's or a request of the session's
+        protocol. (The script engine hands in the requests a script leaves to the engine.)"""
+        return self._app_protocol(message) if self.protocol is None else self._request(message)
+
     # -- processing -------------------------------------------------------
     def _frame(self, header: V2GTPHeader, payload: bytes) -> list[Event]:
         if self.protocol is None:
