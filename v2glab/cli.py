@@ -143,8 +143,21 @@ def _evcc_tls(args: argparse.Namespace, profile: dict | None = None):
     if not args.tls:
         return None
     versions = sorted({p.tls_version for p in parse_list(profile["protocols"])}) if profile else ["1.2"]
-    vehicle = (f"{args.pki}/vehicle_chain.pem", f"{args.pki}/vehicle_leaf.key") if getattr(args, "mtls", False) else None
+    vehicle = _vehicle_certificate(args.pki) if getattr(args, "mtls", False) else None
     return evcc_context(args.trust or _pki_trust_store(args.pki), versions[0], versions[-1], vehicle)
+
+
+def _vehicle_certificate(directory: str) -> tuple[str, str, bytes | None]:
+    """What the EV presents in mutual TLS: v2glab's vehicle leaf, or in Josev's layout its OEM chain."""
+    from .pki import PKIError, load_pki
+
+    try:
+        files = load_pki(directory).vehicle_tls
+    except PKIError:
+        files = None
+    if files is None:  # the error then names the file v2glab's layout would have
+        return f"{directory}/vehicle_chain.pem", f"{directory}/vehicle_leaf.key", None
+    return str(files.chain), str(files.key), files.password
 
 
 def _pki_trust_store(directory: str) -> str:

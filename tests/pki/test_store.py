@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 
 from v2glab.pki import PKIError, load_pki
 from v2glab.transport.tls import evcc_context, secc_context
@@ -20,6 +21,7 @@ def test_v2glab_layout(v2glab_pki: Path) -> None:
     assert pki.mo_sub_ca2.key is not None and pki.mo_sub_ca2.sub_cas == (pki.contract.sub_cas[1],)
     assert pki.roots() == [pki.v2g_root, pki.oem_root, pki.mo_root]
     assert pki.trust_store == v2glab_pki / "ev_trust"
+    assert pki.vehicle_tls.chain == v2glab_pki / "vehicle_chain.pem" and pki.vehicle_trust == v2glab_pki / "secc_trust"
 
 
 def test_josev_layout(josev_pki: Path) -> None:
@@ -35,6 +37,12 @@ def test_josev_layout(josev_pki: Path) -> None:
     # the TLS contexts load from it: the SECC's encrypted key, the EV's V2G root
     secc_context(josev_pki)
     assert evcc_context(pki.trust_store).get_ca_certs()
+    # mutual TLS as Josev does it: the EV presents the OEM provisioning chain, the SECC trusts the OEM root
+    assert pki.vehicle_tls.chain.name == "oemCertChain.pem" and pki.vehicle_tls.password == b"12345"
+    vehicle = evcc_context(pki.trust_store, "1.3", "1.3", (pki.vehicle_tls.chain, pki.vehicle_tls.key, pki.vehicle_tls.password))
+    assert vehicle.get_ca_certs()
+    anchors = secc_context(josev_pki, verify_vehicle=True).get_ca_certs(binary_form=True)
+    assert anchors == [pki.oem_root.public_bytes(serialization.Encoding.DER)]
 
 
 def test_josev_layout_with_another_password(josev_pki: Path, tmp_path: Path) -> None:

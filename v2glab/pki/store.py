@@ -77,6 +77,10 @@ class PKI:
     mo_sub_ca2: Credential | None = None  # issues contract certificates (the SECC's stand-in for the MO backend)
     tls: TLSFiles | None = None
     trust_store: Path | None = None  # the EV's TLS trust anchors (a file or a folder of PEM files)
+    # Mutual TLS (ISO 15118-20): what the EV presents, and the SECC's anchors for it. v2glab's own
+    # vehicle leaf; in Josev's layout the OEM provisioning chain, as Josev's EV presents it.
+    vehicle_tls: TLSFiles | None = None
+    vehicle_trust: Path | None = None
     crls: tuple[x509.CertificateRevocationList, ...] = ()  # crls/*.pem|*.der: what the SECC treats as revoked
 
     @property
@@ -195,20 +199,28 @@ def load_pki(directory: str | Path) -> PKI:
             issuer = BY_STEM[issuer].issuer
         return Credential(certs[stem], key, tuple(subs))
 
+    def files(chain: Path, key: Path, password: bytes | None) -> TLSFiles | None:
+        return TLSFiles(chain, key, password) if chain.exists() and key.exists() else None
+
+    def found(path: Path) -> Path | None:
+        return path if path.exists() else None
+
     if layout == "v2glab":
-        tls = TLSFiles(root / "secc_chain.pem", root / "secc_leaf.key", None) if (root / "secc_chain.pem").exists() else None
+        tls = files(root / "secc_chain.pem", root / "secc_leaf.key", None)
         trust = root / "ev_trust" if (root / "ev_trust").is_dir() else None
+        vehicle_tls, vehicle_trust = files(root / "vehicle_chain.pem", root / "vehicle_leaf.key", None), found(root / "secc_trust")
     else:
-        chain, key = root / "certs" / "cpoCertChain.pem", root / "private_keys" / "seccLeaf.key"
-        tls = TLSFiles(chain, key, src.passwords("secc_leaf")[-1]) if chain.exists() and key.exists() else None
-        trust = next((p for p in (root / "certs" / "v2gRootCACert.pem",) if p.exists()), None)
+        tls = files(root / "certs" / "cpoCertChain.pem", root / "private_keys" / "seccLeaf.key", src.passwords("secc_leaf")[-1])
+        trust = found(root / "certs" / "v2gRootCACert.pem")
+        vehicle_tls = files(root / "certs" / "oemCertChain.pem", root / "private_keys" / "oemLeaf.key", src.passwords("oem_leaf")[-1])
+        vehicle_trust = found(root / "certs" / "oemRootCACert.pem")
     crls = tuple(_read_crl(p) for p in sorted((root / "crls").glob("*")) if p.suffix in (".pem", ".der", ".crl"))
     return PKI(
         directory=directory, layout=layout, crls=crls,
         v2g_root=certs.get("v2g_root"), oem_root=certs.get("oem_root"), mo_root=certs.get("mo_root"),
         secc=credential("secc_leaf"), cps=credential("cps_leaf"), oem=credential("oem_leaf"),
         contract=credential("contract_leaf"), mo_sub_ca2=credential("mo_sub_ca2"),
-        tls=tls, trust_store=trust,
+        tls=tls, trust_store=trust, vehicle_tls=vehicle_tls, vehicle_trust=vehicle_trust,
     )
 
 

@@ -48,7 +48,7 @@ class CoreProtocol(asyncio.Protocol):
         peer = transport.get_extra_info("peername")
         if peer:
             self.name = f"{self.name} [{peer[0]}]:{peer[1]}".strip()
-        self.tracer.note(self.role, f"{self.name}: connected")
+        self.tracer.note(self.role, f"{self.name}: connected{_tls_summary(transport)}")
         if self.capture is not None:
             local, remote = endpoint(transport.get_extra_info("sockname")), endpoint(peer)
             self.capture.tcp_open(self.name, *((local, remote) if self.we_are_client else (remote, local)))
@@ -179,6 +179,18 @@ class TLSAcceptor(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         pass  # reading is paused until start_tls takes the transport over
+
+
+def _tls_summary(transport: asyncio.BaseTransport) -> str:
+    """' over TLSv1.3 TLS_AES_256_GCM_SHA384, peer certificate CN=...' for a TLS connection, else ''."""
+    tls = transport.get_extra_info("ssl_object")
+    if tls is None:
+        return ""
+    cipher = tls.cipher()
+    text = f" over {tls.version()} {cipher[0] if cipher else ''}".rstrip()
+    peer = tls.getpeercert() or {}
+    names = [value for rdn in peer.get("subject", ()) for key, value in rdn if key == "commonName"]
+    return text + (f", peer certificate CN={names[0]}" if names else "")
 
 
 class _AlertingSSLProtocol(sslproto.SSLProtocol):

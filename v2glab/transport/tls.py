@@ -59,12 +59,14 @@ def secc_context(pki_dir: str | Path, highest: str = "1.3", verify_vehicle: bool
     """The SECC presents its leaf with Sub-CA 2 and Sub-CA 1 under the V2G root (v2glab's or Josev's PKI layout).
 
     It accepts TLS 1.2 (ISO 15118-2, DIN) and, unless ``highest`` is "1.2", TLS 1.3 (ISO 15118-20).
-    ``verify_vehicle``: mutual TLS, the EV must present a certificate under a root in ``secc_trust/``.
+    ``verify_vehicle``: mutual TLS, the EV must present a certificate under the PKI's vehicle
+    anchors (v2glab's ``secc_trust/``; in Josev's layout the OEM root, as Josev's SECC does).
     """
     pki = Path(pki_dir)
     ctx = _base(ssl.Purpose.CLIENT_AUTH, "1.2", highest)
     try:
-        files = load_pki(pki).tls
+        loaded = load_pki(pki)
+        files = loaded.tls
         if files is None:
             raise OSError("no SECC certificate chain and key")
         ctx.load_cert_chain(files.chain, files.key, password=files.password)
@@ -72,15 +74,16 @@ def secc_context(pki_dir: str | Path, highest: str = "1.3", verify_vehicle: bool
         raise TLSSetupError(f"cannot load the SECC certificate from {pki}: {exc}; run `v2glab pki init {pki}`") from None
     if verify_vehicle:
         ctx.verify_mode = ssl.CERT_REQUIRED
-        _load_trust(ctx, pki / "secc_trust", "the SECC's trust store for vehicle certificates")
+        _load_trust(ctx, loaded.vehicle_trust or pki / "secc_trust", "the SECC's trust store for vehicle certificates")
     return ctx
 
 
-def evcc_context(trust_store: str | Path, lowest: str = "1.2", highest: str = "1.2", vehicle_cert: tuple[str | Path, str | Path] | None = None) -> ssl.SSLContext:
+def evcc_context(trust_store: str | Path, lowest: str = "1.2", highest: str = "1.2",
+                 vehicle_cert: tuple[str | Path, str | Path] | tuple[str | Path, str | Path, bytes | None] | None = None) -> ssl.SSLContext:
     """The EV trusts the V2G root(s) in its store; there is no host name to check in V2G.
 
     ``lowest``/``highest``: the TLS versions its protocols need ("1.3" for ISO 15118-20 alone).
-    ``vehicle_cert``: (chain, key) it presents when the SECC asks (mutual TLS).
+    ``vehicle_cert``: (chain, key[, key password]) it presents when the SECC asks (mutual TLS).
     """
     ctx = _base(ssl.Purpose.SERVER_AUTH, lowest, highest)
     ctx.check_hostname = False
