@@ -8,7 +8,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -51,3 +54,22 @@ def run_josev(script: str, *args: str, env: dict[str, str] | None = None, stdin:
                          env={**os.environ, "LOG_LEVEL": "ERROR", **(env or {})})
     assert out.returncode == 0, out.stderr.decode()[-3000:]
     return out.stdout.decode().strip().splitlines()[-1]
+
+
+@contextmanager
+def josev_secc(netns: str, env: dict[str, str], cwd: Path, ready_within: float = 60.0) -> Iterator[Path]:
+    """Josev's SECC in network namespace ``netns``, handed over once its SDP server is up (the line
+    its log prints: readiness, not a fixed wait). Yields its log file; kills it on the way out."""
+    log = cwd / "josev-secc.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(["ip", "netns", "exec", netns, str(require_josev()), "-m", "iso15118.secc.main"],
+                                env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + ready_within
+        while "UDP server socket ready" not in log.read_text():
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.1)
+        yield log
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)

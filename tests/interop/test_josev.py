@@ -13,12 +13,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from ..conftest import start_server
+from ..josev import josev_secc
 from ..netns import veth_pair
 from v2glab import exi
 
@@ -97,19 +97,13 @@ def test_josev_evcc_completes_a_session_with_v2glab_secc(link: dict, mode: str, 
 
 @pytest.mark.parametrize("mode", ["ac", "dc"])
 def test_v2glab_evcc_completes_a_session_with_josev_secc(link: dict, mode: str, tmp_path: Path) -> None:
-    josev = subprocess.Popen(["ip", "netns", "exec", link["secc_ns"], str(JOSEV_PYTHON), "-m", "iso15118.secc.main"],
-                             env=_josev_env(link["secc_if"]), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     profile = mode
     if mode == "dc":
         profile = _tolerant_dc_profile(tmp_path)
     log = tmp_path / "ev.jsonl"
-    try:
-        # SDP retries for 12.5 s [V2G2-161], long enough for Josev's start-up
+    with josev_secc(link["secc_ns"], _josev_env(link["secc_if"]), tmp_path):
         ev = subprocess.run(["ip", "netns", "exec", link["ev_ns"], sys.executable, "-m", "v2glab.cli", "evcc", "--interface", link["ev_if"],
                              "--profile", profile, "--quiet", "--log", str(log)], capture_output=True, text=True, timeout=120)
-    finally:
-        josev.kill()
-        josev.communicate(timeout=10)
     assert ev.returncode == 0, ev.stderr
     assert "session complete" in ev.stderr
     received = _messages(log)
@@ -168,22 +162,11 @@ def test_josev_din_evcc_completes_a_session_with_v2glab_secc(link: dict, tmp_pat
 
 def test_v2glab_din_evcc_completes_a_session_with_josev_secc(link: dict, tmp_path: Path) -> None:
     env = {**_josev_env(link["secc_if"]), "PROTOCOLS": "DIN_SPEC_70121"}
-    josev_log = tmp_path / "josev.log"
-    with josev_log.open("w") as out:
-        josev = subprocess.Popen(["ip", "netns", "exec", link["secc_ns"], str(JOSEV_PYTHON), "-m", "iso15118.secc.main"],
-                                 env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
     log = tmp_path / "ev.jsonl"
-    try:
-        deadline = time.monotonic() + 60
-        while "UDP server socket ready" not in josev_log.read_text():  # Josev's SDP server is up
-            assert josev.poll() is None and time.monotonic() < deadline, josev_log.read_text()[-3000:]
-            time.sleep(0.1)
+    with josev_secc(link["secc_ns"], env, tmp_path) as josev_log:
         ev = subprocess.run(["ip", "netns", "exec", link["ev_ns"], sys.executable, "-m", "v2glab.cli", "evcc", "--interface", link["ev_if"],
                              "--protocol", "din70121", "--profile", _tolerant_dc_profile(tmp_path), "--quiet", "--log", str(log)],
                             capture_output=True, text=True, timeout=120)
-    finally:
-        josev.kill()
-        josev.wait(timeout=10)
     assert ev.returncode == 0, ev.stderr + josev_log.read_text()[-3000:]
     assert "session complete" in ev.stderr
     assert _schemas([json.loads(line) for line in log.read_text().splitlines()]) == {"app", "din70121"}
@@ -234,10 +217,6 @@ def test_josev_iso20_evcc_completes_a_session_with_v2glab_secc(link: dict, mode:
 @pytest.mark.parametrize("mode", ["ac", "dc"])
 def test_v2glab_iso20_evcc_completes_a_session_with_josev_secc(link: dict, mode: str, tmp_path: Path) -> None:
     env = {**_josev_env(link["secc_if"]), "PROTOCOLS": f"ISO_15118_20_{mode.upper()}"}
-    josev_log = tmp_path / "josev.log"
-    with josev_log.open("w") as out:
-        josev = subprocess.Popen(["ip", "netns", "exec", link["secc_ns"], str(JOSEV_PYTHON), "-m", "iso15118.secc.main"],
-                                 env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
     # Josev's SECC never reaches the target voltage in PreCharge, and its Java EXI codec answers
     # a -20 SessionSetupReq after more than 2 s on a busy machine: the tolerant car (README, interop)
     profile = _tolerant_dc_profile(tmp_path)
@@ -245,17 +224,10 @@ def test_v2glab_iso20_evcc_completes_a_session_with_josev_secc(link: dict, mode:
         profile = str(tmp_path / "ev-ac.toml")
         Path(profile).write_text('base = "ac"\n[evcc.timers]\nmsg_timeout_scale = 8.0\n')
     log = tmp_path / "ev.jsonl"
-    try:
-        deadline = time.monotonic() + 60
-        while "UDP server socket ready" not in josev_log.read_text():  # Josev's SDP server is up
-            assert josev.poll() is None and time.monotonic() < deadline, josev_log.read_text()[-3000:]
-            time.sleep(0.1)
+    with josev_secc(link["secc_ns"], env, tmp_path) as josev_log:
         ev = subprocess.run(["ip", "netns", "exec", link["ev_ns"], sys.executable, "-m", "v2glab.cli", "evcc", "--interface", link["ev_if"],
                              "--protocol", "iso15118-20", "--profile", profile, "--quiet", "--log", str(log)],
                             capture_output=True, text=True, timeout=180)
-    finally:
-        josev.kill()
-        josev.wait(timeout=10)
     assert ev.returncode == 0, ev.stderr + josev_log.read_text()[-3000:]
     assert "session complete" in ev.stderr
     records = [json.loads(line) for line in log.read_text().splitlines()]

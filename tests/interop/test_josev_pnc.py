@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import start_server
 from tests.interop.test_josev import JOSEV_PYTHON, _josev_env, _messages, link  # noqa: F401  (link is a fixture)
-from tests.josev import josev_package_dir
+from tests.josev import josev_package_dir, josev_secc
 
 
 @pytest.fixture(scope="module")
@@ -66,21 +66,16 @@ def test_josev_evcc_plug_and_charge_with_v2glab_secc(link: dict, shared_pki: Pat
 
 def test_v2glab_evcc_plug_and_charge_with_josev_secc(link: dict, shared_pki: Path, tmp_path: Path) -> None:  # noqa: F811
     env = {**_pnc_env(link["secc_if"], shared_pki), "SECC_ENFORCE_TLS": "true"}
-    josev = subprocess.Popen(["ip", "netns", "exec", link["secc_ns"], str(JOSEV_PYTHON), "-m", "iso15118.secc.main"],
-                             env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     log = tmp_path / "ev.jsonl"
     # Josev's SECC answers in 80-700 ms (its first answers after start-up slower still): the tolerant
     # car of test_josev.py, which waits 8 times the standard's message timeouts
     profile = tmp_path / "ev.toml"
     profile.write_text("[evcc.timers]\nmsg_timeout_scale = 8.0\n")
-    try:
+    with josev_secc(link["secc_ns"], env, tmp_path) as josev_log:
         ev = subprocess.run(["ip", "netns", "exec", link["ev_ns"], sys.executable, "-m", "v2glab.cli", "evcc", "--interface", link["ev_if"],
                              "--profile", str(profile), "--tls", "--pnc", "--cert-install", "--pki", str(shared_pki), "--quiet", "--log", str(log)],
                             capture_output=True, text=True, timeout=180)
-    finally:
-        josev.kill()
-        josev_out = josev.communicate(timeout=10)[0]
-    assert ev.returncode == 0, ev.stderr + josev_out[-4000:]
+    assert ev.returncode == 0, ev.stderr + josev_log.read_text()[-4000:]
     assert "session complete" in ev.stderr
     received = _messages(log)
     for name in ("CertificateInstallationRes", "PaymentDetailsRes", "AuthorizationRes", "ChargingStatusRes", "SessionStopRes"):

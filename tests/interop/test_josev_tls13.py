@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import start_server
+from tests.josev import josev_secc
 from tests.interop.test_josev import (JOSEV_PYTHON, _installed_josev_file, _iso20_schemas, _josev_env, _messages,  # noqa: F401
                                       _tolerant_dc_profile, link)
 
@@ -74,23 +74,12 @@ def test_josev_iso20_evcc_over_tls13_with_v2glab_secc(link: dict, shared_pki: Pa
 
 def test_v2glab_iso20_evcc_over_tls13_with_josev_secc(link: dict, shared_pki: Path, tmp_path: Path) -> None:  # noqa: F811
     env = {**_tls13_env(link["secc_if"], shared_pki), "SECC_ENFORCE_TLS": "true"}
-    josev_log = tmp_path / "josev.log"
-    with josev_log.open("w") as out:
-        josev = subprocess.Popen(["ip", "netns", "exec", link["secc_ns"], str(JOSEV_PYTHON), "-m", "iso15118.secc.main"],
-                                 env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
     log = tmp_path / "ev.jsonl"
-    try:
-        deadline = time.monotonic() + 60
-        while "UDP server socket ready" not in josev_log.read_text():  # Josev's SDP server is up
-            assert josev.poll() is None and time.monotonic() < deadline, josev_log.read_text()[-3000:]
-            time.sleep(0.1)
+    with josev_secc(link["secc_ns"], env, tmp_path) as josev_log:
         ev = subprocess.run(["ip", "netns", "exec", link["ev_ns"], sys.executable, "-m", "v2glab.cli", "evcc", "--interface", link["ev_if"],
                              "--protocol", "iso15118-20", "--profile", _tolerant_dc_profile(tmp_path), "--tls", "--mtls",
                              "--pki", str(shared_pki), "--quiet", "--log", str(log)],
                             capture_output=True, text=True, timeout=180)
-    finally:
-        josev.kill()
-        josev.wait(timeout=10)
     assert ev.returncode == 0, ev.stderr + josev_log.read_text()[-3000:]
     assert "session complete" in ev.stderr
     records = [json.loads(line) for line in log.read_text().splitlines()]
