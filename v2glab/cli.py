@@ -424,14 +424,14 @@ def cmd_pcap_show(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from .capture.replay import mimic, replay_evcc, replay_secc
+    from .capture.replay import ReplayResult, mimic, replay_evcc, replay_secc
     from .transport import sdp
 
     tracer = _tracer(args)
     if args.mimic and args.role != "evcc":
         raise V2GError("--mimic derives a charger from the capture: it goes with --role evcc")
 
-    async def main():
+    async def main() -> ReplayResult:
         if args.role == "evcc" and args.mimic:
             from .profiles import load_profile, merge
             from .secc.server import SeccServer
