@@ -96,7 +96,7 @@ LIMITS: dict[str, dict[str, object]] = {
         "pnc.canceled_emaids": CheckedBy("v2glab.pnc"),  # strings, compared without case and '-'
         "transport.max_handshakes": Number(1, 100_000),
         **{f"slac.{k}": CheckedBy("v2glab.slac") for k in ("init_timeout", "match_session_timeout", "sounds", "attenuation", "nid", "nmk",
-                                                         "faults.match_cnf_delay")},
+                                                         "faults.match_cnf_delay", "faults.attenuation")},
         # ISO 15118-20 (RationalNumbers: the same range as a PhysicalValue here)
         "iso15118_20.control_modes": CheckedBy("v2glab.protocols.iso15118_20.charger"),  # Scheduled, Dynamic
         "iso15118_20.schedule_exchange_ongoing": COUNT,

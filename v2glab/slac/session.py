@@ -37,25 +37,34 @@ RETRIES = int(value("C_EV_match_retry"))
 
 
 # -- configuration -------------------------------------------------------------------------------
+def _fault(default: Any, lua: str, meaning: str, range: tuple[float, float] | None = None, unit: str = "", scale: float = 1.0) -> Any:
+    """One fault: its profile key is the field's name, its script function ``Slac.Set_Fault_<lua>``.
+    ``range`` is in the profile's unit; a script gives the value in ``unit`` (``scale`` times the profile's)."""
+    return field(default=default, metadata={"lua": lua, "meaning": meaning, "range": range, "unit": unit, "scale": scale})
+
+
 @dataclass
 class SlacFaults:
     """Ways to make SLAC misbehave, each observed by the other side. One object for both roles;
     each role's profile table ``[secc.slac.faults]`` / ``[evcc.slac.faults]`` offers the keys that
-    role can break. Meant to be mapped one to one onto script functions."""
+    role can break, and ``v2glab run --slac`` offers each as ``Slac.Set_Fault_<Name>()``
+    (``v2glab/script/slac_api.py`` makes the functions from these fields)."""
 
-    wrong_run_id: bool = False     # both: the answers (EVSE) or the later messages (EV) carry another RunID
-    no_parm_cnf: bool = False      # EVSE: never answer CM_SLAC_PARM.REQ
-    sounds: int = -1               # EV: send this many CM_MNBC_SOUND.IND (-1: as many as CM_SLAC_PARM.CNF asks)
-    refuse_match: bool = False     # EV: CM_ATTEN_CHAR.RSP with Result 1; EVSE: do not answer CM_SLAC_MATCH.REQ
-    match_cnf_delay: float = 0.0   # EVSE: send CM_SLAC_MATCH.CNF this many seconds late
+    wrong_run_id: bool = _fault(False, "WrongRunID", "the answers (EVSE) or the messages after CM_SLAC_PARM.REQ (EV) carry another RunID")
+    no_parm_cnf: bool = _fault(False, "NoSlacParmCnf", "EVSE: never answer CM_SLAC_PARM.REQ")
+    sounds: int = _fault(-1, "Sounds", "EV: send this many CM_MNBC_SOUND.IND (-1: as many as CM_SLAC_PARM.CNF asks)", (-1, 255))
+    attenuation: float = _fault(-1.0, "Attenuation", "EVSE: report this attenuation in every group of CM_ATTEN_CHAR.IND, "
+                                "whatever the modem measured (dB; -1: the measured)", (-1, 255), "dB")
+    refuse_match: bool = _fault(False, "RefuseMatch", "EV: CM_ATTEN_CHAR.RSP with Result 1; EVSE: do not answer CM_SLAC_MATCH.REQ")
+    match_cnf_delay: float = _fault(0.0, "MatchCnfDelay", "EVSE: send CM_SLAC_MATCH.CNF this late", (0, 3600), "ms", 1000.0)
 
     @classmethod
     def from_profile(cls, table: dict[str, Any], where: str) -> "SlacFaults":
         faults = cls(**table)
-        if not -1 <= faults.sounds <= 255:
-            raise ProfileError(f"profile key '{where}.sounds' must be -1..255, got {faults.sounds}")
-        if faults.match_cnf_delay < 0:
-            raise ProfileError(f"profile key '{where}.match_cnf_delay' must be >= 0, got {faults.match_cnf_delay}")
+        for f in fields(cls):
+            low_high = f.metadata["range"]
+            if low_high is not None and not low_high[0] <= getattr(faults, f.name) <= low_high[1]:
+                raise ProfileError(f"profile key '{where}.{f.name}' must be {low_high[0]:g}..{low_high[1]:g}, got {getattr(faults, f.name)}")
         return faults
 
     def active(self) -> list[str]:
@@ -414,8 +423,12 @@ class EvseSlac(SlacCore):
         if not self.profiles:
             return self._done(False, f"no sounds within TT_EVSE_match_MNBC ({self.sounds_seen} CM_MNBC_SOUND.IND, no CM_ATTEN_PROFILE.IND)", sounds=0)
         groups = [round(sum(column) / len(column)) for column in zip(*self.profiles)]
-        self.groups, self.tries = groups, 0
         events: list[Event] = []
+        if self.faults.attenuation >= 0:
+            measured = sum(groups) / len(groups)
+            groups = [round(self.faults.attenuation)] * len(groups)
+            events.append(Note(f"reporting {self.faults.attenuation:g} dB in every group where the modem measured {measured:.1f} dB (fault attenuation)"))
+        self.groups, self.tries = groups, 0
         if len(self.profiles) < self.expected:
             events.append(Note(f"too few sounds: {len(self.profiles)} of the {self.expected} announced"))
         return events + self._atten_char_ind(now)
