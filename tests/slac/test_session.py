@@ -81,6 +81,14 @@ def test_attenuation_above_the_limit_means_no_match_request() -> None:
     assert not evse.ok and evse.reason == "no CM_SLAC_MATCH.REQ within TT_EVSE_match_session (1.5 s)"
 
 
+def test_an_evse_reporting_a_high_attenuation_is_refused_by_the_ev() -> None:
+    # the modems measured 20 dB; the EVSE's fault reports 61 dB in every group, as if the EV were on another cable
+    ev, evse, log, notes = run_pair(None, SlacConfig(attenuation=20, match_session_timeout=1.5, faults=SlacFaults(attenuation=61)))
+    assert not ev.ok and ev.reason.startswith("attenuation 61.0 dB above the limit 50 dB") and ev.sounds == 10
+    assert notes["EVSE"][-1] == "reporting 61 dB in every group where the modem measured 20.0 dB (fault attenuation)"
+    assert "CM_SLAC_MATCH.REQ" not in names(log) and not evse.ok and evse.attenuation == 61
+
+
 def test_ev_refusing_the_match_is_seen_by_the_evse() -> None:
     _ev, evse, log, _notes = run_pair(SlacConfig(faults=SlacFaults(refuse_match=True)), None)
     assert not evse.ok and evse.reason == "the EV refused the match: CM_ATTEN_CHAR.RSP Result 1"
@@ -123,6 +131,9 @@ def test_profile_tables_give_the_config_and_name_bad_keys(tmp_path) -> None:
     bad.write_text("[secc.slac.faults]\nsounds = 3\n")
     with pytest.raises(ProfileError, match=r"'secc\.slac\.faults\.sounds'"):
         load_profile("secc", str(bad))
+    bad.write_text("[secc.slac.faults]\nattenuation = 300.0\n")
+    with pytest.raises(ProfileError, match=r"'secc\.slac\.faults\.attenuation' must be -1\.\.255, got 300\.0"):
+        SlacConfig.from_profile(load_profile("secc", str(bad))["slac"], "secc")
     bad.write_text("[secc.slac]\nsounds = 0\n")
     with pytest.raises(ProfileError, match=r"'secc\.slac\.sounds' must be 1\.\.255"):
         SlacConfig.from_profile(load_profile("secc", str(bad))["slac"], "secc")

@@ -78,8 +78,8 @@ class ScriptSlac:
         f = FAULTS[name]
         if f.name not in self.offered:
             other = "secc" if self.role == "evcc" else "evcc"
-            where = f"for --role {other} (the {SLAC_ROLE[other].upper()}'s fault)" if f.name in load_profile(other)["slac"]["faults"] else "not offered"
-            raise ScriptError(f"{f.metadata['meaning']}: {where}; this script plays the {SLAC_ROLE[self.role].upper()}")
+            whose = f"a fault of the {SLAC_ROLE[other].upper()} (--role {other})" if f.name in load_profile(other)["slac"]["faults"] else "not offered"
+            raise ScriptError(f"{whose}; this script plays the {SLAC_ROLE[self.role].upper()}")
         if self.done:
             raise ScriptError("SLAC has already run; set its faults before Slac.Match() and the first V2G call")
         setattr(self.config.faults, f.name, _fault_value(f, args))
