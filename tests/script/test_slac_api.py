@@ -21,7 +21,8 @@ from v2glab.trace import Tracer
 from ..slac.hosts import READY, finish, link, run_in, start_until  # noqa: F401 - link is the fixture
 
 # the EVSE gives up sooner than the standard's 50 s and 10 s, so that each case ends by itself in seconds
-EVSE_PROFILE = "[secc.slac]\ninit_timeout = 4.0\nmatch_session_timeout = 2.0\n"
+EVSE_PROFILE = "[secc.slac]\ninit_timeout = 4.0\nmatch_session_timeout = 2.0\nvalidate = true\n"  # validates when the EV asks
+EV_VALIDATES = "[evcc.slac]\nvalidate = true\n"
 SLAC_ALONE = "Set_Strict(true)  -- SLAC alone: the engine plays no V2G session after it\n"
 
 # (the script's role, the script, what the other side (v2glab slac) reports and its exit status,
@@ -45,6 +46,10 @@ FAULTS = {
     "late CM_SLAC_MATCH.CNF": (  # the EVSE thinks it matched; the EV gave up before the confirmation came
         "secc", "Slac.Set_Fault_MatchCnfDelay(1000)\nVerdict('matched, late', Slac.Match())\n" + SLAC_ALONE,
         "no CM_SLAC_MATCH.CNF after 3 CM_SLAC_MATCH.REQ", 1, 0, "SLAC matched"),
+    "EVSE reports another toggle count": (  # CM_VALIDATE: the EV toggled once, the EVSE says twice
+        "secc", "Slac.Set_Fault_ToggleNum(2)\nVerdict('no match', not Slac.Match())\nVerdict('2 reported', Slac.Get_Toggles() == 2)\n",
+        "CM_VALIDATE.CNF counts 2 BCB toggles where the EV made 1: another charger's cable", 1, 0,
+        "SLAC FAILED: no CM_SLAC_MATCH.REQ after CM_VALIDATE.CNF within TT_match_sequence"),
     "EV wrong RunID": (
         "evcc", "Slac.Set_Fault_WrongRunID()\nVerdict('no match', not Slac.Match())\n",
         "CM_START_ATTEN_CHAR.IND ignored: RunID", 1, 0, "SLAC FAILED: no CM_ATTEN_CHAR.IND within TT_EV_atten_results"),
@@ -62,15 +67,16 @@ FAULTS = {
 @pytest.mark.parametrize("case", list(FAULTS))
 def test_each_fault_set_from_lua_is_seen_from_the_other_side(link: dict, tmp_path: Path, case: str) -> None:
     role, lua, other_sees, other_exit, script_exit, script_says = FAULTS[case]
-    script, profile = tmp_path / "s.lua", tmp_path / "evse.toml"
+    script, profile, ev_profile = tmp_path / "s.lua", tmp_path / "evse.toml", tmp_path / "ev.toml"
     script.write_text(lua)
     profile.write_text(EVSE_PROFILE)
+    ev_profile.write_text(EV_VALIDATES if "Toggle" in lua else "")
     evse_profile = ["--profile", str(profile)]
     if role == "secc":  # the script is the EVSE: it starts first, v2glab slac ev finds it
         run = ["run", str(script), "--role", "secc", "--slac", "--sim-modem", "--interface", link["evse_if"], *evse_profile]
         proc, head = start_until(link["evse_ns"], run, READY)
         try:
-            other = run_in(link["ev_ns"], ["slac", "ev", "--interface", link["ev_if"], "--sim-modem", "--quiet"])
+            other = run_in(link["ev_ns"], ["slac", "ev", "--interface", link["ev_if"], "--sim-modem", "--quiet", "--profile", str(ev_profile)])
             code, script_out = finish(proc, head)
         finally:
             proc.kill()

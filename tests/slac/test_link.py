@@ -105,3 +105,19 @@ def test_each_fault_is_seen_from_the_other_side(link: dict, tmp_path: Path, case
     assert expected in seen, seen[-3000:]
     if case != "too few sounds":
         assert ev.returncode == 1 and "SLAC FAILED" in ev.stderr
+
+
+def test_cm_validate_counts_the_toggles_of_the_simulated_control_pilot(link: dict, tmp_path: Path) -> None:
+    evse_profile, ev_profile = tmp_path / "evse.toml", tmp_path / "ev.toml"
+    evse_profile.write_text("[secc.slac]\nvalidate = true\n")
+    ev_profile.write_text("[evcc.slac]\nvalidate = true\ntoggles = 2\n")
+    evse, head = start_until(link["evse_ns"], ["slac", "evse", "--interface", link["evse_if"], "--sim-modem", "--profile", str(evse_profile)], READY)
+    try:
+        ev = run_in(link["ev_ns"], ["slac", "ev", "--interface", link["ev_if"], "--sim-modem", "--profile", str(ev_profile)])
+        code, evse_out = finish(evse, head)
+    finally:
+        evse.kill()
+    assert ev.returncode == 0 and code == 0, ev.stdout[-3000:] + evse_out[-3000:]
+    assert "validated with 2 BCB toggles" in ev.stdout and "validated with 2 BCB toggles" in evse_out
+    assert evse_out.count("control pilot: state C (simulated)") == 2  # the EVSE counted what came over the veth
+    assert ev.stdout.index("EVSE -> EV  CM_VALIDATE.CNF") < ev.stdout.index("EV -> EVSE  CM_SLAC_MATCH.REQ")

@@ -41,6 +41,7 @@ GETTERS: dict[str, Callable[[SlacResult], Any]] = {
     "RunID": lambda r: r.run_id.hex().upper() if r.run_id else None,
     "Attenuation": lambda r: r.attenuation,  # dB, the average over the groups of CM_ATTEN_CHAR.IND
     "Sounds": lambda r: r.sounds,  # sounds the EVSE's modem heard (CM_ATTEN_CHAR.IND NumberOfSounds)
+    "Toggles": lambda r: r.toggles,  # CM_VALIDATE: the BCB toggles the EVSE counted (nil without a validation)
 }
 NAMES = (*FAULTS, "Match", *(f"Get_{name}" for name in GETTERS))
 
