@@ -186,3 +186,12 @@ def test_run_slac_without_an_interface_is_one_line(tmp_path: Path, capsys: pytes
     script.write_text("Slac.Match()\n")
     assert cli.main(["run", str(script), "--role", "evcc", "--slac", "--sim-modem"]) == 2
     assert capsys.readouterr().err.splitlines() == ["v2glab: error: SLAC needs --interface (the Ethernet port of the Green PHY modem, or a veth with --sim-modem)"]
+
+
+def test_the_time_limit_ends_a_script_waiting_in_slac(link: dict, tmp_path: Path) -> None:
+    script = tmp_path / "s.lua"
+    script.write_text("Log('start')\nSecc.Receive_SessionSetupReq_001()\n")  # no EV: SLAC waits for CM_SLAC_PARM.REQ
+    done = run_in(link["evse_ns"], ["run", str(script), "--role", "secc", "--slac", "--sim-modem", "--interface", link["evse_if"],
+                                    "--timeout", "1", "--quiet"], timeout=20)
+    assert done.returncode == 1, done.stderr
+    assert "FAIL time limit: " in done.stderr and "s.lua:2: the script did not finish within 1 s (--timeout)" in done.stderr
