@@ -195,3 +195,13 @@ def test_the_time_limit_ends_a_script_waiting_in_slac(link: dict, tmp_path: Path
                                     "--timeout", "1", "--quiet"], timeout=20)
     assert done.returncode == 1, done.stderr
     assert "FAIL time limit: " in done.stderr and "s.lua:2: the script did not finish within 1 s (--timeout)" in done.stderr
+
+
+def test_run_slac_checks_what_the_link_can_do_before_the_script_starts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script, profile = tmp_path / "s.lua", tmp_path / "ev.toml"
+    script.write_text("print('not reached')\n")
+    profile.write_text("[evcc.slac]\nvalidate = true\n")
+    assert cli.main(["run", str(script), "--role", "evcc", "--slac", "--interface", "lo", "--profile", str(profile)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == ["v2glab: error: CM_VALIDATE (slac.validate) toggles the control pilot: v2glab has one only with --sim-modem"]
+    assert "not reached" not in captured.out

@@ -58,9 +58,10 @@ class ScriptSlac:
         self.asked = False  # the script called Slac.Match(): it judges the match itself
 
     def check_link(self) -> None:
-        """Root and the interface, checked before the script starts: an OSError naming them (exit 2), not at the first V2G call."""
-        from ..slac.link import RawLink
+        """Root, the interface and what the link can do, checked before the script starts (one line, exit 2), not at its first V2G call."""
+        from ..slac.link import RawLink, check_config
 
+        check_config(self.config, self.simulate_modem)
         RawLink(self.interface).close()
 
     @property

@@ -73,11 +73,16 @@ def _peer(role: str, mme: Mme, modem_mac: str | None, own_mac: str) -> str:
     return other
 
 
+def check_config(config: SlacConfig, simulate_modem: bool) -> None:
+    """What this adapter cannot do, as one error: CM_VALIDATE toggles the control pilot, which v2glab drives only simulated."""
+    if config.validate and not simulate_modem:
+        raise V2GError("CM_VALIDATE (slac.validate) toggles the control pilot: v2glab has one only with --sim-modem")
+
+
 async def run_slac(role: str, config: SlacConfig, interface: str, tracer: Any = None, capture: Any = None,
                    simulate_modem: bool = False) -> SlacResult:
     """Run SLAC as ``role`` ('ev' or 'evse') on ``interface`` until it matched or failed."""
-    if config.validate and not simulate_modem:  # CM_VALIDATE toggles the control pilot, which v2glab drives only simulated
-        raise V2GError("CM_VALIDATE (slac.validate) toggles the control pilot: v2glab has one only with --sim-modem")
+    check_config(config, simulate_modem)
     link = RawLink(interface)
     # CM_VALIDATE on a veth pair: the simulated control pilot, a second socket of its own EtherType
     pilot_link = RawLink(interface, ETHERTYPE_PILOT) if config.validate else None
