@@ -111,7 +111,9 @@ def test_cm_validate_counts_the_toggles_of_the_simulated_control_pilot(link: dic
     evse_profile, ev_profile = tmp_path / "evse.toml", tmp_path / "ev.toml"
     evse_profile.write_text("[secc.slac]\nvalidate = true\n")
     ev_profile.write_text("[evcc.slac]\nvalidate = true\ntoggles = 2\n")
-    evse, head = start_until(link["evse_ns"], ["slac", "evse", "--interface", link["evse_if"], "--sim-modem", "--profile", str(evse_profile)], READY)
+    pcap = tmp_path / "evse.pcapng"
+    evse, head = start_until(link["evse_ns"], ["slac", "evse", "--interface", link["evse_if"], "--sim-modem", "--profile", str(evse_profile),
+                                               "--pcap", str(pcap)], READY)
     try:
         ev = run_in(link["ev_ns"], ["slac", "ev", "--interface", link["ev_if"], "--sim-modem", "--profile", str(ev_profile)])
         code, evse_out = finish(evse, head)
@@ -121,3 +123,6 @@ def test_cm_validate_counts_the_toggles_of_the_simulated_control_pilot(link: dic
     assert "validated with 2 BCB toggles" in ev.stdout and "validated with 2 BCB toggles" in evse_out
     assert evse_out.count("control pilot: state C (simulated)") == 2  # the EVSE counted what came over the veth
     assert ev.stdout.index("EVSE -> EV  CM_VALIDATE.CNF") < ev.stdout.index("EV -> EVSE  CM_SLAC_MATCH.REQ")
+    validate = [f.mme for f in read_mmes(str(pcap)) if f.name.startswith("CM_VALIDATE")]  # the capture's reader decodes them
+    assert [(m.name, m.fields.get("Timer", m.fields.get("ToggleNum")), m.fields["Result"]) for m in validate] == [
+        ("CM_VALIDATE.REQ", 0, 1), ("CM_VALIDATE.CNF", 0, 1), ("CM_VALIDATE.REQ", 17, 1), ("CM_VALIDATE.CNF", 2, 2)]
