@@ -289,11 +289,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     runner = ScriptRunner(args.role, profile, tracer, host=args.host, port=args.port, ssl_context=tls,
                           interface=args.interface, sdp_port=None if args.no_sdp else args.sdp_port, sdp_target=args.sdp_target, capture=capture,
                           strict=args.strict, allow_unsafe=args.allow_unsafe, timeout=args.timeout)
+    if args.slac:  # SLAC before the script's session: at its first V2G call, or Slac.Match()
+        from .script.slac_api import ScriptSlac
+
+        runner.slac = ScriptSlac(args.role, profile, slac_command.interface(args), args.sim_modem)
+        runner.slac.check_link()
     try:
         code = runner.run(script)
     finally:
         if capture is not None:
             capture.close()
+    if runner.slac is not None and runner.slac.result is not None:
+        print(f"v2glab run: {runner.slac.result.describe()}", file=sys.stderr)
     if args.junit:
         from .report.junit import write_junit
 
@@ -589,6 +596,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--strict", action="store_true", help="the script plays every message; the engine plays none (negative tests)")
     run.add_argument("--timeout", type=float, metavar="SECONDS", help="end the script after SECONDS: a failed verdict, exit 1")
     run.add_argument("--allow-unsafe", action="store_true", help="no sandbox: the whole Lua standard library (io, os, require, debug)")
+    slac_command.add_options(run)
     run.set_defaults(func=cmd_run)
 
     test = sub.add_parser("test", help="run the named test-case library against a charger (secc) or a car (evcc)")

@@ -29,3 +29,11 @@ def test_a_bad_slac_profile_key_is_named(tmp_path) -> None:
     done = v2glab("slac", "evse", "--interface", "lo", "--profile", str(bad))
     assert done.returncode == 2
     assert done.stderr.strip() == "v2glab: error: profile key 'secc.slac.attenuation' must be 0..255, got 300.0"
+
+
+def test_cm_validate_without_the_simulated_pilot_is_one_line(tmp_path) -> None:
+    profile = tmp_path / "ev.toml"
+    profile.write_text("[evcc.slac]\nvalidate = true\n")
+    done = v2glab("slac", "ev", "--interface", "lo", "--profile", str(profile))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == ["v2glab: error: CM_VALIDATE (slac.validate) toggles the control pilot: v2glab has one only with --sim-modem"]

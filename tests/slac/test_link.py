@@ -8,73 +8,16 @@ full session follow. Then `v2glab slac` alone, and each fault seen from the othe
 from __future__ import annotations
 
 import json
-import os
-import select
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from v2glab.capture.homeplug import read_mmes
 
-from ..netns import veth_pair
-
-
-def _unavailable() -> str | None:
-    if os.geteuid() != 0 or shutil.which("ip") is None:
-        return "raw sockets and network namespaces need root and iproute2"
-    return None
-
-
-@pytest.fixture(scope="module")
-def link():
-    reason = _unavailable()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"SLAC link tests cannot run in CI: {reason}")
-        pytest.skip(reason)
-    with veth_pair("slac") as (evse_ns, ev_ns, evse_if, ev_if):
-        macs = {iface: subprocess.run(["ip", "netns", "exec", ns, "cat", f"/sys/class/net/{iface}/address"], capture_output=True, text=True).stdout.strip()
-                for ns, iface in ((evse_ns, evse_if), (ev_ns, ev_if))}
-        yield {"evse_ns": evse_ns, "ev_ns": ev_ns, "evse_if": evse_if, "ev_if": ev_if, "evse_mac": macs[evse_if], "ev_mac": macs[ev_if]}
-
-
-READY = "waiting for CM_SLAC_PARM.REQ"  # the EVSE's trace note once its modem holds the key
-
-
-def start_until(ns: str, args: list[str], ready: str, timeout: float = 20.0) -> tuple[subprocess.Popen, str]:
-    """Start v2glab in ``ns`` and return once ``ready`` appeared in its output (never a fixed sleep)."""
-    proc = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-m", "v2glab.cli", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    seen = ""
-    deadline = time.monotonic() + timeout
-    while ready not in seen:
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([proc.stdout], [], [], left)[0]:
-            proc.kill()
-            pytest.fail(f"not ready within {timeout} s: {seen[-2000:]}")
-        chunk = os.read(proc.stdout.fileno(), 65536)  # unbuffered: select() sees all that is left
-        if not chunk:
-            pytest.fail(f"exited before it was ready ({proc.wait()}): {seen[-2000:]}")
-        seen += chunk.decode(errors="replace")
-    return proc, seen
-
-
-def run_in(ns: str, args: list[str], timeout: float = 60.0) -> subprocess.CompletedProcess:
-    return subprocess.run(["ip", "netns", "exec", ns, sys.executable, "-m", "v2glab.cli", *args], capture_output=True, text=True, timeout=timeout)
-
-
-def finish(proc: subprocess.Popen, head: str, timeout: float = 30.0) -> tuple[int, str]:
-    try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, _ = proc.communicate()
-        return -9, head + out.decode(errors="replace")
-    return proc.returncode, head + out.decode(errors="replace")
+from .hosts import READY, finish, link, run_in, start_until  # noqa: F401 - link is the fixture
 
 
 def test_secc_and_evcc_match_with_slac_then_run_a_full_session(link: dict, tmp_path: Path) -> None:
@@ -162,3 +105,24 @@ def test_each_fault_is_seen_from_the_other_side(link: dict, tmp_path: Path, case
     assert expected in seen, seen[-3000:]
     if case != "too few sounds":
         assert ev.returncode == 1 and "SLAC FAILED" in ev.stderr
+
+
+def test_cm_validate_counts_the_toggles_of_the_simulated_control_pilot(link: dict, tmp_path: Path) -> None:
+    evse_profile, ev_profile = tmp_path / "evse.toml", tmp_path / "ev.toml"
+    evse_profile.write_text("[secc.slac]\nvalidate = true\n")
+    ev_profile.write_text("[evcc.slac]\nvalidate = true\ntoggles = 2\n")
+    pcap = tmp_path / "evse.pcapng"
+    evse, head = start_until(link["evse_ns"], ["slac", "evse", "--interface", link["evse_if"], "--sim-modem", "--profile", str(evse_profile),
+                                               "--pcap", str(pcap)], READY)
+    try:
+        ev = run_in(link["ev_ns"], ["slac", "ev", "--interface", link["ev_if"], "--sim-modem", "--profile", str(ev_profile)])
+        code, evse_out = finish(evse, head)
+    finally:
+        evse.kill()
+    assert ev.returncode == 0 and code == 0, ev.stdout[-3000:] + evse_out[-3000:]
+    assert "validated with 2 BCB toggles" in ev.stdout and "validated with 2 BCB toggles" in evse_out
+    assert evse_out.count("control pilot: state C (simulated)") == 2  # the EVSE counted what came over the veth
+    assert ev.stdout.index("EVSE -> EV  CM_VALIDATE.CNF") < ev.stdout.index("EV -> EVSE  CM_SLAC_MATCH.REQ")
+    validate = [f.mme for f in read_mmes(str(pcap)) if f.name.startswith("CM_VALIDATE")]  # the capture's reader decodes them
+    assert [(m.name, m.fields.get("Timer", m.fields.get("ToggleNum")), m.fields["Result"]) for m in validate] == [
+        ("CM_VALIDATE.REQ", 0, 1), ("CM_VALIDATE.CNF", 0, 1), ("CM_VALIDATE.REQ", 17, 1), ("CM_VALIDATE.CNF", 2, 2)]

@@ -96,7 +96,8 @@ LIMITS: dict[str, dict[str, object]] = {
         "pnc.canceled_emaids": CheckedBy("v2glab.pnc"),  # strings, compared without case and '-'
         "transport.max_handshakes": Number(1, 100_000),
         **{f"slac.{k}": CheckedBy("v2glab.slac") for k in ("init_timeout", "match_session_timeout", "sounds", "attenuation", "nid", "nmk",
-                                                         "faults.match_cnf_delay")},
+                                                         "faults.match_cnf_delay", "faults.attenuation", "validate",
+                                                         "faults.toggle_num")},
         # ISO 15118-20 (RationalNumbers: the same range as a PhysicalValue here)
         "iso15118_20.control_modes": CheckedBy("v2glab.protocols.iso15118_20.charger"),  # Scheduled, Dynamic
         "iso15118_20.schedule_exchange_ongoing": COUNT,
@@ -129,7 +130,8 @@ LIMITS: dict[str, dict[str, object]] = {
         "sdp.security": Choice(("none", "tls")),
         "pnc.pki": CheckedBy("v2glab.pki"),  # a folder: load_pki names what is missing, in one line
         "timers.msg_timeout_scale": Number(1, 100),  # tolerance for a slow SECC: never below the standard's timeouts
-        **{f"slac.{k}": CheckedBy("v2glab.slac") for k in ("attenuation_limit", "sound_interval", "attenuation", "faults.sounds")},
+        **{f"slac.{k}": CheckedBy("v2glab.slac") for k in ("attenuation_limit", "sound_interval", "attenuation", "faults.sounds",
+                                                         "validate", "toggles")},
         "iso15118_20.control_mode": Choice(("Scheduled", "Dynamic")),
         "iso15118_20.bpt_channel": Choice(("Charge", "Discharge")),
         **{f"iso15118_20.{k}": Physical() for k in ("max_discharge_power", "min_discharge_power", "max_discharge_current", "min_discharge_current")},

@@ -44,7 +44,7 @@ from ..trace import Tracer
 from ..transport import sdp
 from ..transport.listen import bind_dynamic
 from ..v2gtp import V2GTPReader
-from . import api
+from . import api, slac_api
 from .engine import engine_for
 from .sandbox import MAX_MEMORY, STATUS_ERROR, STATUS_NOTE, STATUS_OK, STATUS_WAIT, LuaError, LuaMemoryError, LuaState
 from .session import APP_MESSAGES, ScriptError, ScriptSession, Verdict
@@ -151,8 +151,10 @@ class ScriptRunner:
         strict: bool = False,
         allow_unsafe: bool = False,
         timeout: float | None = None,
+        slac: slac_api.ScriptSlac | None = None,
     ) -> None:
         self.role = role
+        self.slac = slac  # run --slac: SLAC before the session (slac_api.py)
         self.capture = capture  # a PcapWriter, or None
         self.table = api.ROLE_TABLES[role]
         self.ROLE = role.upper()
@@ -182,7 +184,8 @@ class ScriptRunner:
         self._sdp: Any = None
         self.state = LuaState(self._resolve, self._check, api.enums(), self._find_module, sandboxed=not allow_unsafe)
         self.error: str | None = None
-        self.stop_reason: bytes | None = None  # set by Ctrl-C or the time limit; every API call then fails with it
+        self.stop_reason: bytes | None = None  # set by Ctrl-C, the time limit or a failed SLAC; every API call then fails with it
+        self.stop_verdict: str | None = None  # the failed verdict a stop is (not for Ctrl-C)
         self.interrupted = False
         self.cases: list[TestCaseResult] = []
         self._case: TestCaseResult | None = None
@@ -286,9 +289,9 @@ class ScriptRunner:
 
     def _script_ended(self, error: str | None) -> None:
         if error is not None:
-            if self.stop_reason is not None and self.time_limit and not self.interrupted:
+            if self.stop_reason is not None and self.stop_verdict and not self.interrupted:
                 where = error if error.endswith(self.stop_reason.decode()) else f"{error} ({self.stop_reason.decode()})"
-                self.session.verdicts.append(Verdict("time limit", False, where))
+                self.session.verdicts.append(Verdict(self.stop_verdict, False, where))
                 self.tracer.note(self.ROLE, f"FAIL {where}")
             else:
                 self.error = error if self.interrupted else f"script error: {error}"
@@ -315,6 +318,7 @@ class ScriptRunner:
             self._stop_waiting()
 
     def _time_up(self) -> None:
+        self.stop_verdict = "time limit"
         self.stop_reason = f"the script did not finish within {self.time_limit:g} s (--timeout)".encode()
 
     def _stop_waiting(self) -> None:
@@ -466,6 +470,8 @@ class ScriptRunner:
         """Connect (EVCC) or wait for the EV (SECC), then run ``then`` (which may wait itself)."""
         if self.conn is not None:
             return then()
+        if self.slac is not None and not (self.slac.done and self.slac.result.ok):  # run --slac: the match first
+            return self._wait_task(self._slac_then(then))
         if self.role == "evcc":
             async def connect_then() -> Any:
                 await self._connect()
@@ -475,6 +481,24 @@ class ScriptRunner:
         timeout = self.profile["timers"]["communication_setup_timeout"]
         return self._wait(lambda: then() if self.conn is not None else None, timeout,
                           lambda: _raise(ScriptError(f"no EV connected within {timeout:g} s")))
+
+    def slac_match(self) -> Any:
+        """``Slac.Match()``: run SLAC now (once); true or false, no verdict (slac_api.py)."""
+        self.slac.asked = True
+        if self.slac.done:
+            return self.slac.result.ok
+        async def match() -> bool:
+            return (await self.slac.match(self.tracer, self.capture)).ok
+        return self._wait_task(match())
+
+    async def _slac_then(self, then: Callable[[], Any]) -> Any:
+        """SLAC before the first V2G call; a failed match ends the script with a failed verdict."""
+        result = await self.slac.match(self.tracer, self.capture)
+        if not result.ok:
+            self.stop_verdict, self.stop_reason = "SLAC", f"{result.describe()}; no V2G session".encode()
+            raise ScriptError(self.stop_reason.decode())
+        result = self._need_connection(then)
+        return _NONE if result is None else result
 
     async def _shutdown(self) -> None:
         for handle in (self._timer, self._engine_timer):
@@ -557,6 +581,13 @@ class ScriptRunner:
 
         A script that never touched the connection leaves the whole session to the engine.
         """
+        if self.slac is not None and self.conn is None:  # run --slac: the match first
+            result = await self.slac.match(self.tracer, self.capture)
+            if not result.ok:
+                if not self.slac.asked:  # a Slac.Match() the script judged itself is no verdict here
+                    self.session.verdicts.append(Verdict("SLAC", False, result.describe()))
+                self.tracer.note(self.ROLE, f"engine: no session: {result.describe()}")
+                return
         if self.conn is None and not self.engine.closed:
             try:
                 if self.role == "evcc":
@@ -653,6 +684,8 @@ class ScriptRunner:
         full = f"{table_s}.{name}" if table_s else name
         if not table_s:
             impl = getattr(self, f"_tool_{name}", None)
+        elif table_s == "Slac":
+            impl = slac_api.implementation(self, name)
         elif table_s == self.other_table:
             def impl(args: list[Any]) -> Any:
                 raise ScriptError(f"{table_s} functions are for --role {table_s.lower()} scripts; this one runs as {self.ROLE}")

@@ -16,15 +16,21 @@ PROFILE_ROLE = {"ev": "evcc", "evse": "secc"}
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
-    """`--slac` and `--sim-modem` for the secc and evcc commands."""
+    """`--slac` and `--sim-modem` for the secc, evcc and run commands."""
     parser.add_argument("--slac", action="store_true", help="match the PLC modems with SLAC (ISO 15118-3) on --interface first; needs root")
     parser.add_argument("--sim-modem", action="store_true", help="simulate the Green PHY modem (veth pairs, CI) instead of a real one")
 
 
-def run(args: argparse.Namespace, role: str, profile: dict[str, Any], tracer: Any = None, capture: Any = None) -> SlacResult:
-    """Run SLAC as ``role`` ('ev' or 'evse') with the profile's ``slac`` table."""
+def interface(args: argparse.Namespace) -> str:
+    """The interface SLAC runs on: ``--interface``, which it needs."""
     if not args.interface:
         raise V2GError("SLAC needs --interface (the Ethernet port of the Green PHY modem, or a veth with --sim-modem)")
+    return args.interface
+
+
+def run(args: argparse.Namespace, role: str, profile: dict[str, Any], tracer: Any = None, capture: Any = None) -> SlacResult:
+    """Run SLAC as ``role`` ('ev' or 'evse') with the profile's ``slac`` table."""
+    interface(args)
     from .link import run_slac
     from .session import SlacConfig
 

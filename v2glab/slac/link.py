@@ -15,9 +15,10 @@ import struct
 import time
 from typing import Any
 
+from ..errors import V2GError
 from .messages import ETHERTYPE_HOMEPLUG, MODEM_LOCAL, Mme, mac_str
-from .modem import SimulatedModem
-from .session import CORES, Note, Received, SlacConfig, SlacCore, SlacResult, Transmit
+from .modem import ETHERTYPE_PILOT, SimulatedModem, pilot_frame, pilot_state
+from .session import CORES, Note, Pilot, Received, SlacConfig, SlacCore, SlacResult, Transmit
 
 PACKET_OUTGOING = 4  # sll_pkttype of our own frames, which a packet socket sees too
 SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux; SCM_TIMESTAMPNS has the same number
@@ -26,13 +27,13 @@ SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux; SCM_TIMESTAMPNS
 class RawLink:
     """One AF_PACKET socket bound to the HomePlug EtherType on ``interface``."""
 
-    def __init__(self, interface: str) -> None:
+    def __init__(self, interface: str, ethertype: int = ETHERTYPE_HOMEPLUG) -> None:
         try:
-            self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETHERTYPE_HOMEPLUG))
+            self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ethertype))
         except PermissionError:
             raise PermissionError(1, "SLAC needs root (or CAP_NET_RAW) for a raw Ethernet socket") from None
         try:
-            self.sock.bind((interface, ETHERTYPE_HOMEPLUG))
+            self.sock.bind((interface, ethertype))
         except OSError as exc:
             self.sock.close()
             raise OSError(exc.errno, f"cannot open interface {interface!r} for SLAC: {exc.strerror}") from None
@@ -72,10 +73,19 @@ def _peer(role: str, mme: Mme, modem_mac: str | None, own_mac: str) -> str:
     return other
 
 
+def check_config(config: SlacConfig, simulate_modem: bool) -> None:
+    """What this adapter cannot do, as one error: CM_VALIDATE toggles the control pilot, which v2glab drives only simulated."""
+    if config.validate and not simulate_modem:
+        raise V2GError("CM_VALIDATE (slac.validate) toggles the control pilot: v2glab has one only with --sim-modem")
+
+
 async def run_slac(role: str, config: SlacConfig, interface: str, tracer: Any = None, capture: Any = None,
                    simulate_modem: bool = False) -> SlacResult:
     """Run SLAC as ``role`` ('ev' or 'evse') on ``interface`` until it matched or failed."""
+    check_config(config, simulate_modem)
     link = RawLink(interface)
+    # CM_VALIDATE on a veth pair: the simulated control pilot, a second socket of its own EtherType
+    pilot_link = RawLink(interface, ETHERTYPE_PILOT) if config.validate else None
     core: SlacCore = CORES[role](link.mac, config)
     name = core.role
     modem = SimulatedModem(link.mac, config.attenuation) if simulate_modem else None
@@ -87,6 +97,10 @@ async def run_slac(role: str, config: SlacConfig, interface: str, tracer: Any = 
         for frame, arrived_at in link.read():
             for delivered in modem.from_line(frame) if modem else [frame]:
                 inbox.append((delivered, arrived_at))
+        arrived.set()
+
+    def pilot_readable() -> None:
+        inbox.extend(pilot_link.read())
         arrived.set()
 
     def trace(mme: Mme | None, frame: bytes, sent: bool, wall: float, error: str | None = None) -> None:
@@ -111,8 +125,14 @@ async def run_slac(role: str, config: SlacConfig, interface: str, tracer: Any = 
                 pass  # traced when read, below
             elif isinstance(event, Note) and tracer is not None:
                 tracer.note(name, event.text)
+            elif isinstance(event, Pilot):
+                pilot_link.send(pilot_frame(link.mac, event.state))
+                if tracer is not None:
+                    tracer.note(name, f"control pilot -> state {event.state} (simulated: BCB toggle of CM_VALIDATE)")
 
     loop.add_reader(link.sock.fileno(), readable)
+    if pilot_link is not None:
+        loop.add_reader(pilot_link.sock.fileno(), pilot_readable)
     try:
         if tracer is not None:
             tracer.note(name, f"SLAC on {interface} ({link.mac}){', simulated modem ' + modem.mac if modem else ''}")
@@ -120,6 +140,12 @@ async def run_slac(role: str, config: SlacConfig, interface: str, tracer: Any = 
         while core.result is None:
             while inbox and core.result is None:
                 frame, wall = inbox.popleft()
+                state = pilot_state(frame) if pilot_link is not None else None
+                if state is not None:  # the simulated control pilot, as the EVSE measures it
+                    if tracer is not None and core.role == "EVSE":
+                        tracer.note(name, f"control pilot: state {state} (simulated)", at=wall)
+                    perform(core.pilot(state, time.monotonic()))
+                    continue
                 events = core.receive(frame, time.monotonic())
                 received = events[0]
                 trace(received.mme, frame, False, wall, received.error)
@@ -141,6 +167,9 @@ async def run_slac(role: str, config: SlacConfig, interface: str, tracer: Any = 
     finally:
         loop.remove_reader(link.sock.fileno())
         link.close()
+        if pilot_link is not None:
+            loop.remove_reader(pilot_link.sock.fileno())
+            pilot_link.close()
         if tracer is not None and core.result is not None:
             tracer.note(name, core.result.describe())
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import scapy.contrib.homepluggp as gp
 from scapy.contrib.homeplugav import HomePlugAV
+from scapy.fields import ByteEnumField, ByteField
+from scapy.packet import Packet, bind_layers
 from scapy.layers.l2 import Ether
 
 from ..errors import V2GError
@@ -21,6 +23,28 @@ MMV_GREEN_PHY = 0x01  # HomePlug AV 1.1 / Green PHY management message version
 BROADCAST = "ff:ff:ff:ff:ff:ff"
 MODEM_LOCAL = "00:b0:52:00:00:01"  # the address a Qualcomm (QCA7000) modem answers for its own host
 MIN_FRAME = 60  # Ethernet minimum without FCS: MMEs are padded to it, as modems do
+
+VALIDATE_RESULTS = {0: "NotReady", 1: "Ready", 2: "Success", 3: "Failure", 4: "NotRequired"}
+
+
+class CM_VALIDATE_REQ(Packet):
+    """ISO 15118-3 CM_VALIDATE.REQ, which scapy's homepluggp lacks: declared the scapy way (its fields, bound to
+    the MMTYPE) so that it is built and parsed like the others. Timer: the EV's toggle window in 100 ms units
+    (0 = 100 ms) in the second request, 0 in the first; Result: 1 (ready) in both."""
+
+    name = "CM_VALIDATE_REQ"
+    fields_desc = [ByteField("SignalType", 0), ByteField("Timer", 0), ByteEnumField("Result", 1, VALIDATE_RESULTS)]
+
+
+class CM_VALIDATE_CNF(Packet):
+    """ISO 15118-3 CM_VALIDATE.CNF. ToggleNum: the BCB toggles the EVSE counted (0 in the first answer)."""
+
+    name = "CM_VALIDATE_CNF"
+    fields_desc = [ByteField("SignalType", 0), ByteField("ToggleNum", 0), ByteEnumField("Result", 0, VALIDATE_RESULTS)]
+
+
+bind_layers(HomePlugAV, CM_VALIDATE_REQ, HPtype=0x6078)
+bind_layers(HomePlugAV, CM_VALIDATE_CNF, HPtype=0x6079)
 
 # The SLAC MMEs: the standard's name, the MMTYPE (base | mode) and scapy's payload layer.
 MMES: dict[str, tuple[int, type]] = {
@@ -32,13 +56,15 @@ MMES: dict[str, tuple[int, type]] = {
     "CM_ATTEN_CHAR.IND": (0x606E, gp.CM_ATTEN_CHAR_IND),
     "CM_ATTEN_CHAR.RSP": (0x606F, gp.CM_ATTEN_CHAR_RSP),
     "CM_MNBC_SOUND.IND": (0x6076, gp.CM_MNBC_SOUND_IND),
+    "CM_VALIDATE.REQ": (0x6078, CM_VALIDATE_REQ),
+    "CM_VALIDATE.CNF": (0x6079, CM_VALIDATE_CNF),
     "CM_SLAC_MATCH.REQ": (0x607C, gp.CM_SLAC_MATCH_REQ),
     "CM_SLAC_MATCH.CNF": (0x607D, gp.CM_SLAC_MATCH_CNF),
     "CM_ATTEN_PROFILE.IND": (0x6086, gp.CM_ATTENUATION_CHARACTERISTICS_MME),
 }
 NAMES: dict[int, str] = {code: name for name, (code, _layer) in MMES.items()}
-# Known to the standard but not built here (optional CM_VALIDATE, CM_AMP_MAP): named in traces only.
-OTHER_NAMES = {0x6078: "CM_VALIDATE.REQ", 0x6079: "CM_VALIDATE.CNF", 0x601C: "CM_AMP_MAP.REQ", 0x601D: "CM_AMP_MAP.CNF",
+# Known to the standard but not built here (CM_AMP_MAP, network info): named in traces only.
+OTHER_NAMES = {0x601C: "CM_AMP_MAP.REQ", 0x601D: "CM_AMP_MAP.CNF",
                0x0014: "CC_DISCOVER_LIST.REQ", 0x0015: "CC_DISCOVER_LIST.CNF", 0x6038: "CM_NW_INFO.REQ", 0x6039: "CM_NW_INFO.CNF", 0x6048: "CM_NW_STATS.REQ", 0x6049: "CM_NW_STATS.CNF"}
 
 

@@ -11,12 +11,34 @@ two things the hosts rely on, and this simulation does the same:
 Everything else passes through unchanged. The attenuation it reports is the
 profile's (``slac.attenuation``, the same value in all 58 groups). It does not
 model the physical layer: on a veth pair every frame arrives, matched or not.
+
+The control pilot is no Ethernet signal; for CM_VALIDATE on a veth pair the EV's
+pilot states (B, C) travel as frames of the IEEE 802 local experimental EtherType
+0x88B5 (:func:`pilot_frame`), which only a simulated EVSE reads.
 """
 
 from __future__ import annotations
 
-from .messages import BROADCAST, MODEM_LOCAL, MmeError, build, parse
+from .messages import BROADCAST, MODEM_LOCAL, MmeError, build, mac_bytes, parse
 from .timing import AAG_GROUPS
+
+
+ETHERTYPE_PILOT = 0x88B5  # IEEE Std 802 local experimental EtherType 1: never a real protocol
+PILOT_MAGIC = b"v2glab CP "
+
+
+def pilot_frame(src: str, state: str) -> bytes:
+    """The simulated control pilot's state change, broadcast on the veth."""
+    return (mac_bytes(BROADCAST) + mac_bytes(src) + ETHERTYPE_PILOT.to_bytes(2, "big") + PILOT_MAGIC + state.encode()).ljust(60, b"\x00")
+
+
+def pilot_state(frame: bytes) -> str | None:
+    """The state a simulated pilot frame carries ('B' or 'C'); None for anything else."""
+    body = frame[14:]
+    if frame[12:14] != ETHERTYPE_PILOT.to_bytes(2, "big") or not body.startswith(PILOT_MAGIC):
+        return None
+    state = body[len(PILOT_MAGIC):len(PILOT_MAGIC) + 1].decode(errors="replace")
+    return state if state in ("B", "C") else None
 
 
 class SimulatedModem:

@@ -15,7 +15,13 @@ CM_SLAC_MATCH.REQ                 ->
                                   <-      CM_SLAC_MATCH.CNF (NID, NMK)
 CM_SET_KEY.REQ to its own modem: the modems form one logical network.
 
-The optional CM_VALIDATE exchange is not implemented (neither side offers it). The EV
+Optionally (ISO 15118-3, 9.4), between CM_ATTEN_CHAR.RSP and CM_SLAC_MATCH.REQ, the EV
+proves it is on this charger's cable with CM_VALIDATE: a first CM_VALIDATE.REQ, which the
+EVSE answers "Ready" (or "NotRequired": then straight to the match), a second one with the
+toggle window (Timer, 100 ms units), during which the EV toggles its control pilot
+B -> C -> B (``Pilot`` events) and the EVSE counts the toggles (the adapter feeds
+:meth:`SlacCore.pilot`), then the EVSE's CM_VALIDATE.CNF with the count, which the EV
+compares with the toggles it made. The EV
 matches the first EVSE whose CM_ATTEN_CHAR.IND arrives; it does not wait out
 TT_EV_atten_results to compare several chargers on a shared cable.
 Faults (:class:`SlacFaults`) make one side misbehave on purpose, for negative tests.
@@ -23,39 +29,52 @@ Faults (:class:`SlacFaults`) make one side misbehave on purpose, for negative te
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable
 
 from ..profiles import ProfileError
 from . import messages
-from .messages import BROADCAST, MODEM_LOCAL, Mme, MmeError, build, parse
-from .timing import AAG_GROUPS, value
+from .messages import BROADCAST, MODEM_LOCAL, VALIDATE_RESULTS, Mme, MmeError, build, parse
+from .timing import AAG_GROUPS, TIMING, value
 
 MODEM_TIMEOUT = 1.0  # the local modem's CM_SET_KEY.CNF (not an ISO 15118-3 parameter: it never leaves the host's cable)
 RETRIES = int(value("C_EV_match_retry"))
+NOT_READY, READY, SUCCESS, FAILURE, NOT_REQUIRED = range(5)  # CM_VALIDATE Result
+WITHOUT_RUN_ID = {"CM_ATTEN_PROFILE.IND", "CM_SET_KEY.REQ", "CM_SET_KEY.CNF", "CM_SLAC_PARM.REQ", "CM_VALIDATE.REQ", "CM_VALIDATE.CNF"}
 
 
 # -- configuration -------------------------------------------------------------------------------
+def _fault(default: Any, lua: str, meaning: str, range: tuple[float, float] | None = None, unit: str = "", scale: float = 1.0) -> Any:
+    """One fault: its profile key is the field's name, its script function ``Slac.Set_Fault_<lua>``.
+    ``range`` is in the profile's unit; a script gives the value in ``unit`` (``scale`` times the profile's)."""
+    return field(default=default, metadata={"lua": lua, "meaning": meaning, "range": range, "unit": unit, "scale": scale})
+
+
 @dataclass
 class SlacFaults:
     """Ways to make SLAC misbehave, each observed by the other side. One object for both roles;
     each role's profile table ``[secc.slac.faults]`` / ``[evcc.slac.faults]`` offers the keys that
-    role can break. Meant to be mapped one to one onto script functions."""
+    role can break, and ``v2glab run --slac`` offers each as ``Slac.Set_Fault_<Name>()``
+    (``v2glab/script/slac_api.py`` makes the functions from these fields)."""
 
-    wrong_run_id: bool = False     # both: the answers (EVSE) or the later messages (EV) carry another RunID
-    no_parm_cnf: bool = False      # EVSE: never answer CM_SLAC_PARM.REQ
-    sounds: int = -1               # EV: send this many CM_MNBC_SOUND.IND (-1: as many as CM_SLAC_PARM.CNF asks)
-    refuse_match: bool = False     # EV: CM_ATTEN_CHAR.RSP with Result 1; EVSE: do not answer CM_SLAC_MATCH.REQ
-    match_cnf_delay: float = 0.0   # EVSE: send CM_SLAC_MATCH.CNF this many seconds late
+    wrong_run_id: bool = _fault(False, "WrongRunID", "the answers (EVSE) or the messages after CM_SLAC_PARM.REQ (EV) carry another RunID")
+    no_parm_cnf: bool = _fault(False, "NoSlacParmCnf", "EVSE: never answer CM_SLAC_PARM.REQ")
+    sounds: int = _fault(-1, "Sounds", "EV: send this many CM_MNBC_SOUND.IND (-1: as many as CM_SLAC_PARM.CNF asks)", (-1, 255))
+    attenuation: float = _fault(-1.0, "Attenuation", "EVSE: report this attenuation in every group of CM_ATTEN_CHAR.IND, "
+                                "whatever the modem measured (dB; -1: the measured)", (-1, 255), "dB")
+    refuse_match: bool = _fault(False, "RefuseMatch", "EV: CM_ATTEN_CHAR.RSP with Result 1; EVSE: do not answer CM_SLAC_MATCH.REQ")
+    match_cnf_delay: float = _fault(0.0, "MatchCnfDelay", "EVSE: send CM_SLAC_MATCH.CNF this late", (0, 3600), "ms", 1000.0)
+    toggle_num: int = _fault(-1, "ToggleNum", "EVSE: report this many BCB toggles in CM_VALIDATE.CNF, whatever it counted (-1: the counted)", (-1, 255))
 
     @classmethod
     def from_profile(cls, table: dict[str, Any], where: str) -> "SlacFaults":
         faults = cls(**table)
-        if not -1 <= faults.sounds <= 255:
-            raise ProfileError(f"profile key '{where}.sounds' must be -1..255, got {faults.sounds}")
-        if faults.match_cnf_delay < 0:
-            raise ProfileError(f"profile key '{where}.match_cnf_delay' must be >= 0, got {faults.match_cnf_delay}")
+        for f in fields(cls):
+            low_high = f.metadata["range"]
+            if low_high is not None and not low_high[0] <= getattr(faults, f.name) <= low_high[1]:
+                raise ProfileError(f"profile key '{where}.{f.name}' must be {low_high[0]:g}..{low_high[1]:g}, got {getattr(faults, f.name)}")
         return faults
 
     def active(self) -> list[str]:
@@ -75,6 +94,8 @@ class SlacConfig:
     nmk: bytes | None = None                                   # EVSE: 16 bytes; None: random per session
     attenuation_limit: float = 50.0                            # EV: highest average attenuation it matches with, dB
     sound_interval: float = value("TP_EV_batch_msg_interval")  # EV
+    validate: bool = False                                     # EV: ask for CM_VALIDATE; EVSE: perform it (else "NotRequired")
+    toggles: int = int(value("C_EV_vald_nb_toggles"))          # EV: BCB toggles it makes for CM_VALIDATE
 
     @classmethod
     def from_profile(cls, table: dict[str, Any], role: str) -> "SlacConfig":
@@ -92,7 +113,7 @@ class SlacConfig:
                     raise ProfileError(f"profile key '{where}.{key}' must be {size} bytes of hex, got {len(raw)}")
             setattr(config, key, raw)
         checks = {"sounds": (1, 255), "attenuation": (0, 255), "attenuation_limit": (0, 255), "sound_interval": (0.001, 1.0),
-                  "init_timeout": (0.1, 3600), "match_session_timeout": (0.1, 3600)}
+                  "init_timeout": (0.1, 3600), "match_session_timeout": (0.1, 3600), "toggles": TIMING["C_EV_vald_nb_toggles"].range}
         for key, (low, high) in checks.items():
             if key in table and not low <= getattr(config, key) <= high:
                 raise ProfileError(f"profile key '{where}.{key}' must be {low}..{high}, got {getattr(config, key)}")
@@ -122,6 +143,13 @@ class Note:
 
 
 @dataclass
+class Pilot:
+    """Set the control pilot to this state ('B' or 'C'): the EV's BCB toggles of CM_VALIDATE."""
+
+    state: str
+
+
+@dataclass
 class SlacResult:
     ok: bool
     reason: str
@@ -131,6 +159,7 @@ class SlacResult:
     nmk: bytes | None = None
     attenuation: float | None = None  # average over the groups, dB
     sounds: int | None = None  # sounds the EVSE's modem reported (CM_ATTEN_CHAR.IND NumberOfSounds)
+    toggles: int | None = None  # CM_VALIDATE: the BCB toggles the EVSE counted; None without a validation
 
     def describe(self) -> str:
         if not self.ok:
@@ -138,6 +167,8 @@ class SlacResult:
         parts = [f"NID {self.nid.hex().upper() if self.nid else '?'}", f"peer MAC {self.peer_mac}"]
         if self.attenuation is not None:
             parts.append(f"attenuation {self.attenuation:.1f} dB ({self.sounds} sounds)")
+        if self.toggles is not None:
+            parts.append(f"validated with {self.toggles} BCB toggle{'s' * (self.toggles != 1)}")
         return "SLAC matched: " + ", ".join(parts)
 
 
@@ -146,7 +177,7 @@ class Done:
     result: SlacResult
 
 
-Event = Transmit | Received | Note | Done
+Event = Transmit | Received | Note | Done | Pilot
 
 
 # -- the cores -----------------------------------------------------------------------------------
@@ -181,12 +212,17 @@ class SlacCore:
         handler = self.TABLE.get((self.state, mme.name))
         if handler is None:
             return events
-        if mme.name != "CM_ATTEN_PROFILE.IND" and not mme.name.startswith("CM_SET_KEY") and mme.name != "CM_SLAC_PARM.REQ":
-            if mme.run_id != self.run_id:
-                why = f"{mme.name} ignored: RunID {(mme.run_id or b'').hex().upper()} is not this session's {self.run_id.hex().upper()}"
-                self.ignored.append(why)
-                return events + [Note(why)]
+        if mme.name not in WITHOUT_RUN_ID and mme.run_id != self.run_id:
+            why = f"{mme.name} ignored: RunID {(mme.run_id or b'').hex().upper()} is not this session's {self.run_id.hex().upper()}"
+            self.ignored.append(why)
+            return events + [Note(why)]
+        if mme.name.startswith("CM_VALIDATE") and mme.src != self.peer_mac:  # no RunID: the peer is known by its MAC
+            return events + [Note(f"{mme.name} ignored: from {mme.src}, not the peer {self.peer_mac}")]
         return events + getattr(self, handler)(mme, now)
+
+    def pilot(self, state: str, now: float) -> list[Event]:
+        """The control pilot changed to ``state`` (as the EVSE measures it); only the EVSE counts it."""
+        return []
 
     def timeout(self, now: float) -> list[Event]:
         events: list[Event] = []
@@ -228,9 +264,13 @@ class EvSlac(SlacCore):
         ("WAIT_ATTEN_CHAR_IND", "CM_ATTEN_CHAR.IND"): "_on_atten_char_ind",
         ("WAIT_MATCH_CNF", "CM_SLAC_MATCH.CNF"): "_on_match_cnf",
         ("WAIT_SET_KEY_CNF", "CM_SET_KEY.CNF"): "_on_set_key_cnf",
+        ("WAIT_VALIDATE_CNF", "CM_VALIDATE.CNF"): "_on_validate_ready",
+        ("TOGGLING", "CM_VALIDATE.CNF"): "_on_validate_result",
     }
     TIMERS = {
         "TT_match_response": "_on_response_timeout",
+        "TP_EV_vald_state_duration": "_on_toggle_step",
+        "TT_EVSE_vald_toggle": "_on_validate_timeout",
         "TP_EV_batch_msg_interval": "_on_batch_interval",
         "TT_EV_atten_results": "_on_atten_results_timeout",
         "CM_SET_KEY.CNF": "_on_modem_timeout",
@@ -242,6 +282,9 @@ class EvSlac(SlacCore):
         self.batch: list[Transmit] = []
         self.attenuation: float | None = None
         self.sounds: int | None = None
+        self.toggles: int | None = None
+        self.pilot_steps: list[str] = []
+        self.pilot_state = "B"
         return self._parm_req(now)
 
     def _later_run_id(self) -> bytes:
@@ -298,7 +341,59 @@ class EvSlac(SlacCore):
             return events + self._done(False, f"attenuation {self.attenuation:.1f} dB above the limit {self.config.attenuation_limit:g} dB: "
                                        "no CM_SLAC_MATCH.REQ", **details)
         self.tries = 0
-        return events + self._match_req(now)
+        return events + (self._validate_req(now) if self.config.validate else self._match_req(now))
+
+    # CM_VALIDATE, ISO 15118-3 9.4: the first request asks whether the EVSE validates
+    def _validate_req(self, now: float) -> list[Event]:
+        self.state, self.tries = "WAIT_VALIDATE_CNF", self.tries + 1
+        self._arm("TT_match_response", now, value("TT_match_response"))
+        return [self._send("CM_VALIDATE.REQ", self.peer_mac, SignalType=0, Timer=0, Result=READY)]
+
+    def _on_validate_ready(self, mme: Mme, now: float) -> list[Event]:
+        self.deadlines.pop("TT_match_response", None)
+        result = mme.fields["Result"]
+        if result == NOT_REQUIRED:
+            self.tries = 0
+            return [Note("the EVSE needs no validation (CM_VALIDATE.CNF NotRequired)")] + self._match_req(now)
+        if result != READY:
+            return self._done(False, f"the EVSE cannot validate now: CM_VALIDATE.CNF Result {VALIDATE_RESULTS.get(result, result)}")
+        # the second request announces the window; the toggles start one state duration later, so that the
+        # EVSE counts from the request on, then B -> C -> B per toggle
+        step = value("TP_EV_vald_state_duration")
+        window = (2 * self.config.toggles + 1) * step + value("TT_match_response")
+        timer = math.ceil(round(window / 0.1, 6))  # 100 ms units; the EVSE may read N as N or N+1 x 100 ms
+        self.pilot_steps = ["C", "B"] * self.config.toggles
+        self.pilot_state = "B"
+        self.state = "TOGGLING"
+        self._arm("TP_EV_vald_state_duration", now, step)
+        self._arm("TT_EVSE_vald_toggle", now, (timer + 1) * 0.1 + value("TT_match_response"))
+        return [self._send("CM_VALIDATE.REQ", self.peer_mac, SignalType=0, Timer=timer, Result=READY)]
+
+    def _on_toggle_step(self, now: float) -> list[Event]:
+        if not self.pilot_steps:
+            return []
+        self.pilot_state = self.pilot_steps.pop(0)
+        if self.pilot_steps:
+            self._arm("TP_EV_vald_state_duration", now, value("TP_EV_vald_state_duration"))
+        return [Pilot(self.pilot_state)]
+
+    def _on_validate_result(self, mme: Mme, now: float) -> list[Event]:
+        self.deadlines.pop("TT_EVSE_vald_toggle", None)
+        self.deadlines.pop("TP_EV_vald_state_duration", None)
+        events: list[Event] = [Pilot("B")] if self.pilot_state != "B" else []  # an early answer: back to B
+        self.pilot_steps, self.pilot_state = [], "B"
+        counted, result = mme.fields["ToggleNum"], mme.fields["Result"]
+        if result != SUCCESS:
+            return events + self._done(False, f"the EVSE failed the validation: CM_VALIDATE.CNF Result {VALIDATE_RESULTS.get(result, result)} "
+                                       f"({counted} toggles counted)", toggles=counted)
+        if counted != self.config.toggles:
+            return events + self._done(False, f"CM_VALIDATE.CNF counts {counted} BCB toggles where the EV made {self.config.toggles}: "
+                                       "another charger's cable, no CM_SLAC_MATCH.REQ", toggles=counted)
+        self.tries, self.toggles = 0, counted
+        return events + [Note(f"validated: the EVSE counted the {counted} BCB toggle(s)")] + self._match_req(now)
+
+    def _on_validate_timeout(self, now: float) -> list[Event]:
+        return self._done(False, "no CM_VALIDATE.CNF after the toggle window of the second CM_VALIDATE.REQ")
 
     def _match_req(self, now: float) -> list[Event]:
         self.state, self.tries = "WAIT_MATCH_CNF", self.tries + 1
@@ -317,13 +412,13 @@ class EvSlac(SlacCore):
     def _on_set_key_cnf(self, mme: Mme, now: float) -> list[Event]:
         if mme.fields["Result"] != 0:
             return self._done(False, f"the modem refused the key: CM_SET_KEY.CNF Result {mme.fields['Result']}")
-        return self._done(True, "matched", nid=self.nid, nmk=self.nmk, attenuation=self.attenuation, sounds=self.sounds)
+        return self._done(True, "matched", nid=self.nid, nmk=self.nmk, attenuation=self.attenuation, sounds=self.sounds, toggles=self.toggles)
 
     def _on_response_timeout(self, now: float) -> list[Event]:
-        waited = {"WAIT_PARM_CNF": "CM_SLAC_PARM", "WAIT_MATCH_CNF": "CM_SLAC_MATCH"}[self.state]
+        waited, again = {"WAIT_PARM_CNF": ("CM_SLAC_PARM", self._parm_req), "WAIT_MATCH_CNF": ("CM_SLAC_MATCH", self._match_req),
+                         "WAIT_VALIDATE_CNF": ("CM_VALIDATE", self._validate_req)}[self.state]
         if self.tries <= RETRIES:
-            return [Note(f"no {waited}.CNF within TT_match_response, retry {self.tries} of {RETRIES}")] + (
-                self._parm_req(now) if waited == "CM_SLAC_PARM" else self._match_req(now))
+            return [Note(f"no {waited}.CNF within TT_match_response, retry {self.tries} of {RETRIES}")] + again(now)
         return self._done(False, f"no {waited}.CNF after {self.tries} {waited}.REQ (TT_match_response "
                           f"{value('TT_match_response') * 1000:.0f} ms each, C_EV_match_retry {RETRIES})")
 
@@ -347,6 +442,8 @@ class EvseSlac(SlacCore):
         ("SOUNDING", "CM_ATTEN_PROFILE.IND"): "_on_atten_profile",
         ("WAIT_ATTEN_CHAR_RSP", "CM_ATTEN_CHAR.RSP"): "_on_atten_char_rsp",
         ("WAIT_MATCH_REQ", "CM_SLAC_MATCH.REQ"): "_on_match_req",
+        ("WAIT_MATCH_REQ", "CM_VALIDATE.REQ"): "_on_validate_req",
+        ("VALIDATE_READY", "CM_VALIDATE.REQ"): "_on_validate_req",
     }
     TIMERS = {
         "CM_SET_KEY.CNF": "_on_modem_timeout",
@@ -356,6 +453,7 @@ class EvseSlac(SlacCore):
         "TT_match_response": "_on_atten_rsp_timeout",
         "TT_EVSE_match_session": "_on_match_session_timeout",
         "late CM_SLAC_MATCH.CNF": "_on_late_match_cnf",
+        "TT_EVSE_vald_toggle": "_on_toggle_window_over",
     }
 
     def start(self, now: float) -> list[Event]:
@@ -365,6 +463,8 @@ class EvseSlac(SlacCore):
         self.parm_reqs = 0
         self.sounds_seen = 0
         self.profiles: list[list[int]] = []
+        self.toggles: int | None = None
+        self.pilot_state = "B"
         self.state = "WAIT_SET_KEY_CNF"
         self._arm("CM_SET_KEY.CNF", now, MODEM_TIMEOUT)
         return [set_key_req(self.mac, self.nid, self.nmk, self.random(4))]
@@ -414,8 +514,12 @@ class EvseSlac(SlacCore):
         if not self.profiles:
             return self._done(False, f"no sounds within TT_EVSE_match_MNBC ({self.sounds_seen} CM_MNBC_SOUND.IND, no CM_ATTEN_PROFILE.IND)", sounds=0)
         groups = [round(sum(column) / len(column)) for column in zip(*self.profiles)]
-        self.groups, self.tries = groups, 0
         events: list[Event] = []
+        if self.faults.attenuation >= 0:
+            measured = sum(groups) / len(groups)
+            groups = [round(self.faults.attenuation)] * len(groups)
+            events.append(Note(f"reporting {self.faults.attenuation:g} dB in every group where the modem measured {measured:.1f} dB (fault attenuation)"))
+        self.groups, self.tries = groups, 0
         if len(self.profiles) < self.expected:
             events.append(Note(f"too few sounds: {len(self.profiles)} of the {self.expected} announced"))
         return events + self._atten_char_ind(now)
@@ -428,7 +532,46 @@ class EvseSlac(SlacCore):
 
     def _details(self) -> dict[str, Any]:
         groups = getattr(self, "groups", None)
-        return {"attenuation": sum(groups) / len(groups) if groups else None, "sounds": len(self.profiles)}
+        return {"attenuation": sum(groups) / len(groups) if groups else None, "sounds": len(self.profiles), "toggles": self.toggles}
+
+    # CM_VALIDATE, ISO 15118-3 9.4
+    def _on_validate_req(self, mme: Mme, now: float) -> list[Event]:
+        if not self.config.validate:  # the EV goes on with CM_SLAC_MATCH.REQ, within TT_EVSE_match_session
+            return [self._send("CM_VALIDATE.CNF", mme.src, SignalType=0, ToggleNum=0, Result=NOT_REQUIRED)]
+        if mme.fields["Timer"] == 0 or self.state == "WAIT_MATCH_REQ":  # the first request, or its retry
+            self.deadlines.pop("TT_EVSE_match_session", None)
+            self.state = "VALIDATE_READY"
+            self._arm("TT_match_sequence", now, value("TT_match_sequence"))
+            return [self._send("CM_VALIDATE.CNF", mme.src, SignalType=0, ToggleNum=0, Result=READY)]
+        self.deadlines.pop("TT_match_sequence", None)
+        if mme.fields["Result"] != READY:
+            return self._done(False, f"the EV ended the validation: CM_VALIDATE.REQ Result {VALIDATE_RESULTS.get(mme.fields['Result'], mme.fields['Result'])}",
+                              **self._details())
+        # (Timer + 1) x 100 ms: the longer of the two readings of the Timer field, at most TT_EVSE_vald_toggle
+        window = min((mme.fields["Timer"] + 1) * 0.1, value("TT_EVSE_vald_toggle"))
+        self.state, self.counted = "COUNTING_TOGGLES", 0
+        self._arm("TT_EVSE_vald_toggle", now, window)
+        return [Note(f"counting the EV's BCB toggles for {window * 1000:.0f} ms")]
+
+    def pilot(self, state: str, now: float) -> list[Event]:
+        if self.state == "COUNTING_TOGGLES" and self.pilot_state == "B" and state == "C":
+            self.counted += 1  # a toggle is B -> C -> B: count its B -> C edge
+        self.pilot_state = state
+        return []
+
+    def _on_toggle_window_over(self, now: float) -> list[Event]:
+        events: list[Event] = []
+        self.toggles = self.counted
+        if self.faults.toggle_num >= 0:
+            events.append(Note(f"reporting {self.faults.toggle_num} BCB toggles where it counted {self.counted} (fault toggle_num)"))
+            self.toggles = self.faults.toggle_num
+        ok = 1 <= self.counted <= 3
+        events.append(self._send("CM_VALIDATE.CNF", self.peer_mac, SignalType=0, ToggleNum=self.toggles, Result=SUCCESS if ok else FAILURE))
+        if not ok:
+            return events + self._done(False, f"validation failed: {self.counted} BCB toggles within the window (1 to 3 expected)", **self._details())
+        self.state = "WAIT_MATCH_REQ"
+        self._arm("TT_match_sequence", now, value("TT_match_sequence"))
+        return events
 
     def _on_atten_char_rsp(self, mme: Mme, now: float) -> list[Event]:
         self.deadlines.pop("TT_match_response", None)
@@ -443,6 +586,7 @@ class EvseSlac(SlacCore):
             return [Note("CM_SLAC_MATCH.REQ not answered (fault refuse_match)")] + self._done(
                 False, "refused the match: CM_SLAC_MATCH.REQ not answered (fault refuse_match)", **self._details())
         self.deadlines.pop("TT_EVSE_match_session", None)
+        self.deadlines.pop("TT_match_sequence", None)  # after a validation
         self.state = "SENDING_MATCH_CNF"
         if self.faults.match_cnf_delay > 0:
             self._arm("late CM_SLAC_MATCH.CNF", now, self.faults.match_cnf_delay)
@@ -462,7 +606,9 @@ class EvseSlac(SlacCore):
         return self._done(False, f"no CM_SLAC_PARM.REQ answered within TT_EVSE_SLAC_init ({self.config.init_timeout:g} s){heard}")
 
     def _on_sequence_timeout(self, now: float) -> list[Event]:
-        return self._done(False, f"no CM_START_ATTEN_CHAR.IND within TT_match_sequence ({value('TT_match_sequence') * 1000:.0f} ms)")
+        waited = {"WAIT_START_ATTEN_CHAR": "CM_START_ATTEN_CHAR.IND", "VALIDATE_READY": "second CM_VALIDATE.REQ",
+                  "WAIT_MATCH_REQ": "CM_SLAC_MATCH.REQ after CM_VALIDATE.CNF"}[self.state]
+        return self._done(False, f"no {waited} within TT_match_sequence ({value('TT_match_sequence') * 1000:.0f} ms)", **self._details())
 
     def _on_atten_rsp_timeout(self, now: float) -> list[Event]:
         if self.tries <= RETRIES:
@@ -480,4 +626,4 @@ def set_key_req(src: str, nid: bytes, nmk: bytes, nonce: bytes) -> Transmit:
 
 
 CORES: dict[str, type[SlacCore]] = {"ev": EvSlac, "evse": EvseSlac}
-__all__ = ["SlacConfig", "SlacFaults", "SlacResult", "EvSlac", "EvseSlac", "Transmit", "Received", "Note", "Done", "messages", "AAG_GROUPS"]
+__all__ = ["SlacConfig", "SlacFaults", "SlacResult", "EvSlac", "EvseSlac", "Transmit", "Received", "Note", "Done", "Pilot", "messages", "AAG_GROUPS"]

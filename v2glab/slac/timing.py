@@ -33,6 +33,10 @@ _PARAMETERS = [
     Parameter("TT_match_join", 12.0, "the EV's modem joins the logical network after CM_SLAC_MATCH.CNF"),
     # 30 ms: a timer can only be late, so the middle of the range leaves 20 ms for a busy machine
     Parameter("TP_EV_batch_msg_interval", 0.03, "EV: interval between CM_START_ATTEN_CHAR.IND and CM_MNBC_SOUND.IND messages", (0.02, 0.05)),
+    # CM_VALIDATE (optional): the EV toggles its control pilot B -> C -> B, the EVSE counts the toggles
+    Parameter("TP_EV_vald_state_duration", 0.3, "EV: how long each state of a BCB toggle lasts (CM_VALIDATE)", (0.2, 0.4)),
+    Parameter("TT_EVSE_vald_toggle", 3.5, "EVSE: the longest window in which it counts the EV's BCB toggles after the second CM_VALIDATE.REQ"),
+    Parameter("C_EV_vald_nb_toggles", 1, "BCB toggles the EV makes for CM_VALIDATE", (1, 3)),
     Parameter("C_EV_match_retry", 2, "retries of an unanswered CM_SLAC_PARM.REQ, CM_ATTEN_CHAR.IND or CM_SLAC_MATCH.REQ"),
     Parameter("C_EV_start_atten_char_inds", 3, "CM_START_ATTEN_CHAR.IND messages the EV sends"),
     Parameter("C_EV_match_MNBC", 10, "CM_MNBC_SOUND.IND messages (sounds) the EV sends"),
