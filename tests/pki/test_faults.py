@@ -47,11 +47,23 @@ def test_a_crl_in_the_pki_folder_is_loaded(v2glab_pki: Path, tmp_path: Path) -> 
 
     folder = shutil.copytree(v2glab_pki, tmp_path / "pki")
     pki = load_pki(folder)
-    bad = contract_fault(pki, "revoked")
-    (folder / "crls").mkdir()
-    (folder / "crls" / "mo.pem").write_bytes(revocation_list(pki, [bad.certificate]).public_bytes(serialization.Encoding.PEM))
+    other = contract_fault(pki, "wrong_emaid")  # a good leaf of the MO, revoked by a list of our own
+    (folder / "crls" / "mo.pem").write_bytes(revocation_list(pki, [other.certificate]).public_bytes(serialization.Encoding.PEM))
     reloaded = load_pki(folder)
-    assert len(reloaded.crls) == 1
+    assert len(reloaded.crls) == 2  # pki init's and ours
     with pytest.raises(PnCError) as caught:
-        m.check_payment_details(m.payment_details_req(bad), [pki.mo_root], revocations=Revocations(crls=reloaded.crls))
+        m.check_payment_details(m.payment_details_req(other), [pki.mo_root], revocations=Revocations(crls=reloaded.crls))
     assert caught.value.response_code == "FAILED_CertificateRevoked"
+
+
+def test_pki_init_revokes_the_revoked_fault_and_nothing_else(v2glab_pki: Path) -> None:
+    """The serial of the revoked fault is fixed per MO Sub-CA 2, so a fault made later is on the CRL pki init wrote."""
+    pki = load_pki(v2glab_pki)
+    assert len(pki.crls) == 1 and pki.crls[0].issuer == pki.mo_sub_ca2.certificate.subject
+    revocations = Revocations(crls=pki.crls)
+    bad = contract_fault(pki, "revoked")
+    assert bad.certificate.serial_number == contract_fault(pki, "revoked").certificate.serial_number
+    with pytest.raises(PnCError) as caught:
+        m.check_payment_details(m.payment_details_req(bad), [pki.mo_root], revocations=revocations)
+    assert caught.value.response_code == "FAILED_CertificateRevoked"
+    assert m.check_payment_details(m.payment_details_req(pki.contract), [pki.mo_root], revocations=revocations).response_code == "OK"
