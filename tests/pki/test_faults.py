@@ -67,3 +67,22 @@ def test_pki_init_revokes_the_revoked_fault_and_nothing_else(v2glab_pki: Path) -
         m.check_payment_details(m.payment_details_req(bad), [pki.mo_root], revocations=revocations)
     assert caught.value.response_code == "FAILED_CertificateRevoked"
     assert m.check_payment_details(m.payment_details_req(pki.contract), [pki.mo_root], revocations=revocations).response_code == "OK"
+
+
+@pytest.mark.parametrize(("fault", "reason"), [
+    ("untrusted", "is not issued by a trusted root"), ("expired", "expired"), ("not_yet_valid", "is not valid before"),
+    ("wrong_dc", "domainComponent is 'CPO', not 'CPS'"),
+])
+def test_each_provisioning_fault_is_refused_by_the_evs_check(v2glab_pki: Path, fault: str, reason: str) -> None:
+    from v2glab.pki.faults import provisioning_fault
+    from v2glab.pnc import certs
+
+    pki = load_pki(v2glab_pki)
+    bad = provisioning_fault(pki, fault)
+    with pytest.raises(PnCError) as caught:
+        certs.check_chain(bad.der(), bad.sub_cas_der(), [pki.v2g_root], leaf_dc="CPS")
+    assert reason in caught.value.reason
+    good = certs.check_chain(pki.cps.der(), pki.cps.sub_cas_der(), [pki.v2g_root], leaf_dc="CPS")  # the PKI's own passes
+    assert good.response_code == "OK"
+    with pytest.raises(V2GError, match="unknown provisioning chain fault"):
+        provisioning_fault(pki, "revoked")

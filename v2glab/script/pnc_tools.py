@@ -53,8 +53,10 @@ class PncTools:
         self.substitute: tuple[Any, Credential] | None = None  # sent: (public key it replaced, the credential in use)
         self.challenge_fault: str | None = None
         self.earlier_challenge = _last_challenge.get(self.role)
+        self.signed_at: dict[str, list[tuple]] = {}  # message being built -> where its pre-fill's signed elements are
         runner.session.send_hooks.append(self.outgoing)
         runner.session.receive_hooks.append(self.received)
+        runner.session.build_hooks.append(self.built)
 
     # -- the Lua functions -----------------------------------------------------------------
     def implementation(self, name: str) -> Callable[[Any], Any]:
@@ -93,6 +95,14 @@ class PncTools:
             raise ScriptError(str(exc)) from None
 
     # -- hooks -------------------------------------------------------------------------------
+    def built(self, message: exi.Message) -> None:
+        """Remember which elements the pre-fill signed: they are signed again at send, even if the script changed their Ids."""
+        paths = faults.signed_paths(message)
+        if paths:
+            self.signed_at[message.body_name] = paths
+        else:
+            self.signed_at.pop(message.body_name, None)
+
     def received(self, message: exi.Message) -> None:
         body = message.body if isinstance(message.content, dict) and "Body" in message.content else None
         if self.role == "evcc" and isinstance(body, dict) and isinstance(body.get(faults.GEN_CHALLENGE), bytes):
@@ -109,6 +119,7 @@ class PncTools:
         signing_key = getattr(simulator, "signing_key", None)
         key = signing_key(name) if signing_key is not None else None
         signed = faults.header_signature(message) is not None
+        paths = self.signed_at.pop(name, None) if origin == "script" else None  # None: by the References' Ids
         changed: str | None = None
         resign_with = None
         if origin == "script" and signed and name not in self.runner.session.header_set_by_script:
@@ -142,7 +153,7 @@ class PncTools:
             self._note(f"Pnc_GenChallenge: {name} carries a {kind} GenChallenge ({value.hex().upper() if value else 'none'})")
         if self.role == "secc" and isinstance(body.get(faults.GEN_CHALLENGE), bytes):
             _last_challenge["secc"] = body[faults.GEN_CHALLENGE]
-        if resign_with is not None and faults.resign(message, resign_with):
+        if resign_with is not None and faults.resign(message, resign_with, paths):
             changed = changed or "changed"
         # a broken signature: last, over what is otherwise right
         if self.signature_fault is not None and faults.header_signature(message) is not None:

@@ -56,6 +56,7 @@ class ScriptSession:
         # receives: see outgoing()
         self.send_hooks: list[Callable[[exi.Message, str], str | None]] = []
         self.receive_hooks: list[Callable[[exi.Message], None]] = []
+        self.build_hooks: list[Callable[[exi.Message], None]] = []  # a message pre-filled, before the script edits it
         self.validate = True
         self.header_override: dict[str, int] = {}
         self.handshake_done = False
@@ -160,6 +161,10 @@ class ScriptSession:
                 simulator.header = {}  # the script's message carries it, not the engine's next one
             self.headers[name] = {"Header": tree_copy(made)}
             self.header_set_by_script.discard(name)
+            if self.build_hooks and name not in APP_MESSAGES:
+                prefilled = self.message(name)
+                for hook in self.build_hooks:
+                    hook(prefilled)
         return self.building[name]
 
     def header_root(self, name: str) -> dict[str, Any]:
@@ -258,6 +263,11 @@ class ScriptSession:
             if key == TEXT:
                 break
             child = node.get(key) if isinstance(node, dict) else None
+            if child is not None and keys[depth + 1] == TEXT and not isinstance(child, (dict, list)):
+                # a value with attributes that came without them (SignatureValue as bytes): its text is itself
+                if not create:
+                    return node, key, idx
+                child = node[key] = {TEXT: child}
             if child is None:
                 if not create:
                     return None, key, idx
