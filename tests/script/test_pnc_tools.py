@@ -333,3 +333,38 @@ def test_stale_needs_an_earlier_session(pki: Path, tmp_path: Path, monkeypatch: 
     script.write_text("Secc.Pnc_GenChallenge('stale')\n")
     runner = ScriptRunner("secc", secc_profile(pki), Recorder(), host="::1", port=0, sdp_port=None)
     assert runner.run(script) == 2 and "no GenChallenge of an earlier session" in runner.error
+
+
+# -------------------------------------------------------------------------------- the examples, through `v2glab run`
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+PNC_EXAMPLES = {
+    # example: (script side, the other side's command, the other side's exit status, what it reports)
+    "negative_evcc_pnc_corrupt_signature.lua": ("evcc", ["secc", "--once"], 0,  # the charger served; its trace says how
+                                                 "FAILED_SignatureError: SignatureValue does not verify with the signer's public key"),
+    "negative_secc_pnc_untrusted_provisioning.lua": ("secc", ["evcc", "--cert-install", "--quiet"], 1,
+                                                      "CertificateInstallationRes refused: CPS Sub-CA 1 is not issued by a trusted root"),
+}
+
+
+@pytest.mark.parametrize("example", sorted(PNC_EXAMPLES))
+def test_pnc_example_against_the_other_role(pki: Path, example: str) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import start_server
+
+    role, other, other_rc, reported = PNC_EXAMPLES[example]
+    pnc = ["--tls", "--pnc", "--pki", str(pki)]
+    run = ["run", str(EXAMPLES / example), "--role", role, *pnc, "--quiet"]
+    serving, connecting = (run, other) if role == "secc" else (other, run)
+    server, port = start_server([sys.executable, "-m", "v2glab.cli", *serving, *(pnc if role == "evcc" else []), "--host", "::1", "--no-sdp"])
+    try:
+        client = subprocess.run([sys.executable, "-m", "v2glab.cli", *connecting, *(pnc if role == "secc" else []), "--host", "::1", "--port", str(port)],
+                                capture_output=True, text=True, timeout=90)
+        out, err = server.communicate(timeout=90)
+    finally:
+        server.kill()
+    script_side = (server.returncode, out + err) if role == "secc" else (client.returncode, client.stdout + client.stderr)
+    other_side = (client.returncode, client.stdout + client.stderr) if role == "secc" else (server.returncode, out + err)
+    assert script_side[0] == 0, script_side[1][-3000:]
+    assert other_side[0] == other_rc and reported in other_side[1], other_side[1][-3000:]
