@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,9 +87,10 @@ def name(cn: str, dc: str) -> x509.Name:
 
 
 def random_serial() -> int:
-    """A positive random serial of 63 bits: X509SerialNumber is xs:integer, and EXI peers
-    (and v2glab's decoder, 10 octets at most) take 64-bit integers, not RFC 5280's 20 octets."""
-    return secrets.randbits(62) | 1 << 62
+    """A positive random serial of up to 159 bits, RFC 5280's 20 octets (cryptography's
+    ``random_serial_number``): X509SerialNumber is xs:integer, which v2glab's decoder reads
+    up to that size (``exi.bits.MAX_UINT_OCTETS``)."""
+    return x509.random_serial_number()
 
 
 def revoked_serial(issuer: x509.Certificate) -> int:
@@ -98,7 +98,7 @@ def revoked_serial(issuer: x509.Certificate) -> int:
     made later (``faults.contract_fault(pki, 'revoked')``, Lua ``Evcc.Pnc_UseChain('revoked')``) is on the
     revocation list ``pki init`` wrote."""
     digest = hashlib.sha256(b"v2glab revoked contract" + issuer.public_bytes(serialization.Encoding.DER)).digest()
-    return int.from_bytes(digest[:8], "big") >> 2 | 1 << 62
+    return int.from_bytes(digest[:20], "big") >> 1 | 1 << 158  # 20 octets in DER, as random_serial's
 
 
 def crl(issuer: x509.Certificate, key: ec.EllipticCurvePrivateKey, serials: list[int], now: dt.datetime, until: dt.datetime) -> x509.CertificateRevocationList:
