@@ -315,6 +315,16 @@ def test_secc_reused_gen_challenge_is_what_the_ev_signs(pki: Path, tmp_path: Pat
     assert outcome.peer_close.ok, outcome.peer_close.reason
 
 
+def test_a_gen_challenge_the_secc_script_sets_is_the_one_its_engine_checks(pki: Path, tmp_path: Path) -> None:
+    code = ("Secc.Receive_PaymentDetailsReq_001()\n"
+            "Secc.Set_PaymentDetailsRes_GenChallenge(string.rep('\\7', 16))\n"
+            "Secc.Send_PaymentDetailsRes_001()\n")
+    outcome = secc_script(pki, code, tmp_path)
+    assert next(m for m in outcome.peer.sent if m.body_name == "AuthorizationReq").body["GenChallenge"] == b"\x07" * 16
+    assert outcome.peer_close.ok, outcome.peer_close.reason
+    assert "AuthorizationReq GenChallenge and signature (contract key) verified" in outcome.script.text()
+
+
 def test_secc_reads_the_evs_signature_fields(pki: Path, tmp_path: Path) -> None:
     code = ("Secc.Receive_AuthorizationReq_001()\n"
             "local value = Secc.Get_AuthorizationReq_Header_Signature_SignatureValue()\n"

@@ -37,7 +37,7 @@ from .. import exi
 from ..errors import EXIError, V2GError, ValidationError, V2GTPError
 from ..exi.grammar import SimpleType
 from ..protocols import APP_SCHEMA
-from ..protocols.events import Close, Send, StartTimer, StopTimer
+from ..protocols.events import Close, Note, Send, StartTimer, StopTimer
 from ..protocols.messages import minimal
 from ..protocols.oracle import HANDSHAKE_EVCC
 from ..report import TestCaseResult
@@ -544,6 +544,8 @@ class ScriptRunner:
             elif isinstance(event, StopTimer) and self._engine_timer is not None:
                 self._engine_timer.cancel()
                 self._engine_timer = None
+            elif isinstance(event, Note):  # e.g. each Plug & Charge check with its result
+                self.tracer.note(self.ROLE, f"engine: {event.text}")
         self._share()
 
     def _share(self) -> None:
