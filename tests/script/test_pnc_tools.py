@@ -337,6 +337,29 @@ def test_secc_reads_the_evs_signature_fields(pki: Path, tmp_path: Path) -> None:
     assert outcome.peer_close.ok, outcome.peer_close.reason
 
 
+def test_a_tool_that_never_applied_fails_the_run(pki: Path, tmp_path: Path) -> None:
+    """Without Contract the car signs nothing: an armed signature fault would test nothing, and says so."""
+    script = tmp_path / "eim.lua"
+    script.write_text("Evcc.Pnc_OmitSignature()\n")
+    server_profile = secc_profile(pki)
+
+    async def run() -> tuple[int, Recorder]:
+        server = SeccServer(server_profile, host="::1", port=0, ssl_context=secc_context(pki), tracer=Recorder(), sdp_port=None)
+        await server.start()
+        tracer = Recorder()
+        try:
+            from v2glab.profiles import load_profile
+
+            runner = ScriptRunner("evcc", load_profile("evcc", "ac"), tracer, host="::1", port=server.port, ssl_context=_ev_context(pki), sdp_port=None)
+            return await runner.run_async(script), tracer
+        finally:
+            await server.close()
+
+    code, tracer = asyncio.run(run())
+    assert code == 1
+    assert "FAIL Evcc.Pnc_OmitSignature: armed, but no signed message was sent after it" in tracer.text()
+
+
 def test_stale_needs_an_earlier_session(pki: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pnc_tools, "_last_challenge", {})
     script = tmp_path / "stale.lua"

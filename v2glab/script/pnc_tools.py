@@ -174,6 +174,17 @@ class PncTools:
             self._note(f"{tool}: {name} {what}")
         return changed
 
+    def unapplied(self) -> list[tuple[str, str]]:
+        """(tool, why) for each fault still armed when the session is over: a negative test that tested nothing."""
+        out = []
+        if self.signature_fault is not None:
+            out.append((self.signature_fault, "armed, but no signed message was sent after it"))
+        if self.chain is not None:
+            out.append(("Pnc_UseChain", f"armed, but no {faults.CHAIN_ELEMENTS[self.role]} was sent after it"))
+        if self.challenge_fault is not None:
+            out.append(("Pnc_GenChallenge", "armed, but no GenChallenge was sent after it"))
+        return out
+
     # -- helpers --------------------------------------------------------------------------------
     def _pki_dir(self) -> str:
         return self.runner.profile["pnc"]["pki"]

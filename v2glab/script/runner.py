@@ -240,6 +240,9 @@ class ScriptRunner:
         return self._result(script, started)
 
     def _result(self, script: Path, started: float) -> int:
+        for tool, detail in self.pnc.unapplied():
+            self.session.verdicts.append(Verdict(f"{self.table}.{tool}", False, detail))
+            self.tracer.note(self.ROLE, f"FAIL {self.table}.{tool}: {detail}")
         if not self.cases or self._marks != (len(self.session.verdicts), len(self.tracer.violations)):
             # no TestCase blocks, or work after the last one: the script (rest) is a test case of its own
             rest = TestCaseResult(script.stem if not self.cases else f"{script.stem} (outside test cases)", started)

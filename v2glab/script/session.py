@@ -154,8 +154,10 @@ class ScriptSession:
     def body(self, name: str) -> dict[str, Any]:
         """The message being built, pre-filled on first use."""
         if name not in self.building:
-            self.building[name] = tree_copy(self._prefill(name))  # the simulator may share parts between its messages
             simulator = self.charger if self.role == "secc" else self.car
+            if getattr(simulator, "header", None):
+                simulator.header = {}  # what it made for an earlier message is not this one's
+            self.building[name] = tree_copy(self._prefill(name))  # the simulator may share parts between its messages
             made = getattr(simulator, "header", None) or {}  # e.g. the Signature of what it just built
             if simulator is not None and made:
                 simulator.header = {}  # the script's message carries it, not the engine's next one
