@@ -782,6 +782,11 @@ class ScriptRunner:
         """What an outgoing field's keys start in: the body being built, or its header ({"Header": ...})."""
         return self.session.header_root(f.message) if f.field is not None and f.field.in_header else self.session.body(f.message)
 
+    def _owns_signature(self, f: api.Function) -> None:
+        """The script sets a field of a message's header Signature: that Signature goes out as the script set it."""
+        if f.field.in_header and f.field.keys[1:2] == ("Signature",):
+            self.session.header_set_by_script.add(f.message)
+
     def _incoming(self, f: api.Function) -> bool:
         return f.message.endswith("Req") == (self.role == "secc") or (self.role == "evcc" and f.message == "supportedAppProtocolRes")
 
@@ -816,8 +821,7 @@ class ScriptRunner:
             raise ScriptError(f"needs a value ({', '.join(f.parameters())})")
         field = f.field
         root = self._building(f)
-        if field.in_header:
-            self.session.header_set_by_script.add(f.message)  # the script's header: sent as it set it
+        self._owns_signature(f)
         value = rest[0]
         if field.kind == "specified":
             if not isinstance(value, bool):
@@ -857,8 +861,7 @@ class ScriptRunner:
         if not rest:
             raise ScriptError(f"needs a value ({', '.join(f.parameters())})")
         root = self._building(f)
-        if field.in_header:
-            self.session.header_set_by_script.add(f.message)
+        self._owns_signature(f)
         list_keys = field.keys[: field.lists[-1] + 1]
         entries = list(self.session.get(root, list_keys, outer, indices) or [])
         entry_field = api.Field(f.message, (), list_keys, outer, "count")

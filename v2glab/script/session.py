@@ -51,7 +51,7 @@ class ScriptSession:
         # the header of each message being built beside its body ({"Header": ...}: a Signature the
         # charger or car made with the pre-fill, fields the script set); the SessionID is added at send
         self.headers: dict[str, dict[str, Any]] = {}
-        self.header_set_by_script: set[str] = set()  # messages whose header fields the script set itself
+        self.header_set_by_script: set[str] = set()  # messages whose header Signature the script set itself
         # hooks on every message this side sends (the script's and, in hybrid play, the engine's) and
         # receives: see outgoing()
         self.send_hooks: list[Callable[[exi.Message, str], str | None]] = []
