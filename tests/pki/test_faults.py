@@ -84,5 +84,22 @@ def test_each_provisioning_fault_is_refused_by_the_evs_check(v2glab_pki: Path, f
     assert reason in caught.value.reason
     good = certs.check_chain(pki.cps.der(), pki.cps.sub_cas_der(), [pki.v2g_root], leaf_dc="CPS")  # the PKI's own passes
     assert good.response_code == "OK"
-    with pytest.raises(V2GError, match="unknown provisioning chain fault"):
+    with pytest.raises(V2GError, match="unknown cps_leaf fault"):
         provisioning_fault(pki, "revoked")
+
+
+@pytest.mark.parametrize(("fault", "code"), [
+    ("expired", "FAILED_CertificateExpired"), ("not_yet_valid", "FAILED_CertificateExpired"), ("untrusted", "FAILED"), ("wrong_dc", "FAILED"),
+])
+def test_each_oem_fault_is_refused_in_certificate_installation(v2glab_pki: Path, fault: str, code: str) -> None:
+    from v2glab.pki.faults import oem_fault
+
+    pki = load_pki(v2glab_pki)
+    bad = oem_fault(pki, fault)
+    req, sig = m.certificate_installation_req(bad, [pki.v2g_root])  # signed with its own key: only the certificate is wrong
+    provisioning = m.Provisioning(cps=pki.cps, mo_issuer=pki.mo_sub_ca2, contract=pki.contract, oem_issuers=(pki.oem.sub_cas[0],))
+    with pytest.raises(PnCError) as caught:
+        m.certificate_installation_res(req, sig, provisioning)
+    assert caught.value.response_code == code
+    good_req, good_sig = m.certificate_installation_req(pki.oem, [pki.v2g_root])
+    assert m.certificate_installation_res(good_req, good_sig, provisioning)[0]["ResponseCode"] == "OK"

@@ -177,6 +177,19 @@ def test_ev_signature_tool_in_certificate_installation(pki: Path, tmp_path: Path
     assert_good_sessions_follow(outcome)
 
 
+OEM_CODES = {"expired": ("FAILED_CertificateExpired", "outside its validity period"), "not_yet_valid": ("FAILED_CertificateExpired", "outside"),
+             "untrusted": ("FAILED", "not issued by a known OEM Sub-CA"), "wrong_dc": ("FAILED", "domainComponent 'CPO', not OEM")}
+
+
+@pytest.mark.parametrize("kind", PROVISIONING_FAULTS)
+def test_ev_oem_certificate_tool_in_certificate_installation(pki: Path, tmp_path: Path, kind: str) -> None:
+    outcome = ev_script(pki, f"Evcc.Pnc_UseOEMProvisioningCert('{kind}')\n", tmp_path, ev_flags={"cert_install": True})
+    code, reported = OEM_CODES[kind]
+    assert outcome.peer.code("CertificateInstallationRes") == code
+    assert reported in outcome.peer_close.reason, outcome.peer_close.reason
+    assert_good_sessions_follow(outcome)
+
+
 def test_ev_tool_armed_later_hits_the_metering_receipt(pki: Path, tmp_path: Path) -> None:
     """Armed after Authorization (its repeats while Ongoing are signed too, but not checked [V2G2-684]), the next
     signed message is MeteringReceiptReq (the charger asks for receipts)."""

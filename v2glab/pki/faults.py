@@ -20,6 +20,10 @@ bad_emaid_syntax   the leaf's CN is no eMAID                                   F
 CertificateInstallationRes / CertificateUpdateRes (SAProvisioningCertificateChain), which
 an EV must refuse: ``untrusted`` (under another V2G root), ``expired``, ``not_yet_valid``
 (issued by the PKI's CPS Sub-CA 2), ``wrong_dc`` (a CPS-issued leaf whose domainComponent is CPO).
+``oem_fault(pki, kind)`` makes the same four faults of an OEM provisioning certificate, which
+an EV sends in CertificateInstallationReq: the SECC answers FAILED_CertificateExpired for
+``expired`` and ``not_yet_valid``, FAILED for ``untrusted`` and ``wrong_dc`` (RISE V2G's codes:
+CertificateInstallationRes has no FAILED_CertChainError).
 """
 
 from __future__ import annotations
@@ -71,22 +75,31 @@ def contract_fault(pki: PKI, fault: str, *, now: dt.datetime | None = None) -> C
     raise V2GError(f"unknown contract fault {fault!r}; known: {', '.join(FAULTS)}")
 
 
-def provisioning_fault(pki: PKI, fault: str, *, now: dt.datetime | None = None) -> Credential:
-    """A CPS credential (leaf, key, Sub-CAs) with ``fault`` (one of ``PROVISIONING_FAULTS``)."""
+def _issued_fault(pki: PKI, fault: str, stem: str, issuer: Credential | None, now: dt.datetime | None) -> Credential:
+    """A leaf like ``stem`` with ``fault`` (one of ``PROVISIONING_FAULTS``), issued by ``issuer`` (Sub-CA 2)."""
     now = now or dt.datetime.now(dt.timezone.utc)
     day = dt.timedelta(days=1)
+    sub2 = BY_STEM[stem].issuer
     if fault == "untrusted":
         other = build()
-        cert, key = other["cps_leaf"]
-        return Credential(cert, key, (other["cps_sub_ca2"][0], other["cps_sub_ca1"][0]))
+        cert, key = other[stem]
+        return Credential(cert, key, (other[sub2][0], other[BY_STEM[sub2].issuer][0]))
     if fault not in PROVISIONING_FAULTS:
-        raise V2GError(f"unknown provisioning chain fault {fault!r}; known: {', '.join(PROVISIONING_FAULTS)}")
-    issuer = pki.cps_sub_ca2
+        raise V2GError(f"unknown {stem} fault {fault!r}; known: {', '.join(PROVISIONING_FAULTS)}")
     if issuer is None or issuer.key is None:
-        raise V2GError(f"{pki.directory}: the PKI has no CPS Sub-CA 2 key to issue a faulty CPS leaf with")
-    cn = BY_STEM["cps_leaf"].cn
+        raise V2GError(f"{pki.directory}: the PKI has no {sub2} key to issue a faulty {stem} with")
     start, end = {"expired": (now - 30 * day, now - day), "not_yet_valid": (now + day, now + 30 * day)}.get(fault, (now - day, now + 90 * day))
-    return _leaf(issuer, issuer.key, cn, start, end, stem="cps_leaf", dc="CPO" if fault == "wrong_dc" else None)
+    return _leaf(issuer, issuer.key, BY_STEM[stem].cn, start, end, stem=stem, dc="CPO" if fault == "wrong_dc" else None)
+
+
+def provisioning_fault(pki: PKI, fault: str, *, now: dt.datetime | None = None) -> Credential:
+    """A CPS credential (leaf, key, Sub-CAs) with ``fault`` (one of ``PROVISIONING_FAULTS``)."""
+    return _issued_fault(pki, fault, "cps_leaf", pki.cps_sub_ca2, now)
+
+
+def oem_fault(pki: PKI, fault: str, *, now: dt.datetime | None = None) -> Credential:
+    """An OEM provisioning credential with ``fault`` (one of ``PROVISIONING_FAULTS``)."""
+    return _issued_fault(pki, fault, "oem_leaf", pki.oem_sub_ca2, now)
 
 
 def revocation_list(pki: PKI, revoked: list[x509.Certificate], *, now: dt.datetime | None = None) -> x509.CertificateRevocationList:
@@ -98,4 +111,4 @@ def revocation_list(pki: PKI, revoked: list[x509.Certificate], *, now: dt.dateti
                now + dt.timedelta(days=7))
 
 
-__all__ = ["FAULTS", "PROVISIONING_FAULTS", "contract_fault", "provisioning_fault", "revocation_list"]
+__all__ = ["FAULTS", "PROVISIONING_FAULTS", "contract_fault", "oem_fault", "provisioning_fault", "revocation_list"]

@@ -76,6 +76,7 @@ class PKI:
     contract: Credential | None = None  # contract leaf (CN = eMAID)
     mo_sub_ca2: Credential | None = None  # issues contract certificates (the SECC's stand-in for the MO backend)
     cps_sub_ca2: Credential | None = None  # issues the CPS leaf (negative tests: a bad provisioning chain)
+    oem_sub_ca2: Credential | None = None  # issues the OEM provisioning leaf (negative tests: a bad one)
     tls: TLSFiles | None = None
     trust_store: Path | None = None  # the EV's TLS trust anchors (a file or a folder of PEM files)
     crls: tuple[x509.CertificateRevocationList, ...] = ()  # crls/*.pem|*.der: what the SECC treats as revoked
@@ -209,6 +210,7 @@ def load_pki(directory: str | Path) -> PKI:
         v2g_root=certs.get("v2g_root"), oem_root=certs.get("oem_root"), mo_root=certs.get("mo_root"),
         secc=credential("secc_leaf"), cps=credential("cps_leaf"), oem=credential("oem_leaf"),
         contract=credential("contract_leaf"), mo_sub_ca2=credential("mo_sub_ca2"), cps_sub_ca2=credential("cps_sub_ca2"),
+        oem_sub_ca2=credential("oem_sub_ca2"),
         tls=tls, trust_store=trust,
     )
 

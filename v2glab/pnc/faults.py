@@ -33,6 +33,7 @@ from .messages import GEN_CHALLENGE_LENGTH, chain_tree
 
 # the chain elements a fault can replace, by who sends them
 CHAIN_ELEMENTS = {"evcc": "ContractSignatureCertChain", "secc": "SAProvisioningCertificateChain"}
+OEM_CERTIFICATE = "OEMProvisioningCert"  # CertificateInstallationReq: one certificate, no chain
 GEN_CHALLENGE = "GenChallenge"
 
 

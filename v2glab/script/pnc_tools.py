@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from .. import exi
 from ..errors import V2GError
 from ..pki import PKI, Credential, PKIError, cached_pki
-from ..pki.faults import FAULTS, PROVISIONING_FAULTS, contract_fault, provisioning_fault
+from ..pki.faults import FAULTS, PROVISIONING_FAULTS, contract_fault, oem_fault, provisioning_fault
 from ..pki.store import certificate_file
 from ..pnc import faults
 from .session import ScriptError
@@ -33,6 +33,7 @@ PNC_TOOLS = {
     "Pnc_SignWithOtherKey": "sign the next signed message with a fresh key of no certificate",
     "Pnc_OmitSignature": "send the next signed message without its Signature",
     "Pnc_UseChain": "send a faulty certificate chain in the next message that carries one (and sign with its key)",
+    "Pnc_UseOEMProvisioningCert": "EVCC: send a faulty OEM provisioning certificate in the next CertificateInstallationReq (signed with its key)",
     "Pnc_GenChallenge": "send a faulty GenChallenge in the next message that carries one",
     "Pnc_Certificate": "the DER bytes of a certificate of the PKI (a stem such as contract_leaf, or a file in the PKI folder)",
 }
@@ -52,6 +53,7 @@ class PncTools:
         self.chain: tuple[str, Credential] | None = None  # armed: (kind, the chain to send)
         self.substitute: tuple[Any, Credential] | None = None  # sent: (public key it replaced, the credential in use)
         self.challenge_fault: str | None = None
+        self.oem: tuple[str, Credential] | None = None  # armed: (kind, the OEM provisioning credential to send)
         self.earlier_challenge = _last_challenge.get(self.role)
         self.signed_at: dict[str, list[tuple]] = {}  # message being built -> where its pre-fill's signed elements are
         runner.session.send_hooks.append(self.outgoing)
@@ -78,6 +80,16 @@ class PncTools:
             raise ScriptError(str(exc)) from None
         self.chain = (kind, credential)
         self._note(f"Pnc_UseChain: a {kind} chain armed for the next {faults.CHAIN_ELEMENTS[self.role]}")
+
+    def _Pnc_UseOEMProvisioningCert(self, args: Any) -> None:
+        if self.role != "evcc":
+            raise ScriptError("the EV sends the OEM provisioning certificate: an Evcc tool")
+        kind = _choice(args, PROVISIONING_FAULTS, "OEM provisioning certificate fault")
+        try:
+            self.oem = (kind, oem_fault(self._pki(), kind))
+        except V2GError as exc:
+            raise ScriptError(str(exc)) from None
+        self._note(f"Pnc_UseOEMProvisioningCert: a {kind} certificate armed for the next {faults.OEM_CERTIFICATE}")
 
     def _Pnc_GenChallenge(self, args: Any) -> None:
         kind = _choice(args, CHALLENGE_FAULTS[self.role], "GenChallenge fault")
@@ -136,6 +148,13 @@ class PncTools:
             self._note(f"Pnc_UseChain: {name} carries the {kind} chain ({_subject(credential)})")
         elif self.substitute is not None and signed and key is not None and _same_key(key, self.substitute[0]):
             resign_with = self.substitute[1].key
+        if self.oem is not None and faults.OEM_CERTIFICATE in body:
+            kind, credential = self.oem
+            self.oem = None
+            body[faults.OEM_CERTIFICATE] = credential.der()
+            resign_with = credential.key if signed else resign_with  # signed with its own key: only the certificate is wrong
+            changed = "changed"
+            self._note(f"Pnc_UseOEMProvisioningCert: {name} carries the {kind} {faults.OEM_CERTIFICATE} ({_subject(credential)})")
         # a faulty GenChallenge
         if self.challenge_fault is not None and faults.GEN_CHALLENGE in body:
             kind, self.challenge_fault = self.challenge_fault, None
@@ -183,6 +202,8 @@ class PncTools:
             out.append(("Pnc_UseChain", f"armed, but no {faults.CHAIN_ELEMENTS[self.role]} was sent after it"))
         if self.challenge_fault is not None:
             out.append(("Pnc_GenChallenge", "armed, but no GenChallenge was sent after it"))
+        if self.oem is not None:
+            out.append(("Pnc_UseOEMProvisioningCert", f"armed, but no {faults.OEM_CERTIFICATE} was sent after it"))
         return out
 
     # -- helpers --------------------------------------------------------------------------------
