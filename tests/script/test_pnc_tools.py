@@ -162,6 +162,27 @@ def test_ev_chain_tool_gets_the_chain_code(pki: Path, tmp_path: Path, kind: str)
     assert_good_sessions_follow(outcome)
 
 
+def test_after_a_chain_fault_its_key_signs_what_the_contract_signed(pki: Path, tmp_path: Path) -> None:
+    """A charger without the revocation list takes the revoked contract; AuthorizationReq and MeteringReceiptReq,
+    which the engine signs with the PKI's contract key, are signed with the faulty contract's key instead."""
+    import shutil
+
+    lenient = shutil.copytree(pki, tmp_path / "no-crl")
+    shutil.rmtree(lenient / "crls")
+    outcome = ev_script(lenient, "Evcc.Pnc_UseChain('revoked')\n", tmp_path, good_after=0)
+    assert outcome.peer.code("PaymentDetailsRes") == "OK" and outcome.peer.code("AuthorizationRes") == "OK"
+    assert outcome.peer.code("MeteringReceiptRes") == "OK" and outcome.peer_close.ok, outcome.peer_close.reason
+    assert "MeteringReceiptReq signature (contract key) verified" in outcome.peer.text()
+    sent = next(m for m in outcome.script.sent if m.body_name == "PaymentDetailsReq").body
+    from v2glab.pki import load_pki
+    from v2glab.pki.build import revoked_serial
+    from cryptography import x509
+
+    leaf = x509.load_der_x509_certificate(sent["ContractSignatureCertChain"]["Certificate"])
+    real = load_pki(pki)
+    assert leaf.serial_number == revoked_serial(real.mo_sub_ca2.certificate) != real.contract.certificate.serial_number
+
+
 def test_ev_chain_tool_in_certificate_update(pki: Path, tmp_path: Path) -> None:
     """CertificateUpdateReq carries the current chain and is signed by its key: the fault's key signs it, so only the chain is wrong."""
     outcome = ev_script(pki, "Evcc.Pnc_UseChain('expired')\n", tmp_path, ev_flags={"cert_update": True})

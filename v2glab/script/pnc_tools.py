@@ -129,7 +129,7 @@ class PncTools:
             return None
         simulator = self.runner.session.charger if self.role == "secc" else self.runner.session.car
         signing_key = getattr(simulator, "signing_key", None)
-        key = signing_key(name) if signing_key is not None else None
+        key = self._in_use(signing_key(name) if signing_key is not None else None)
         signed = faults.header_signature(message) is not None
         paths = self.signed_at.pop(name, None) if origin == "script" else None  # None: by the References' Ids
         changed: str | None = None
@@ -146,8 +146,8 @@ class PncTools:
             resign_with = credential.key if signed else None
             changed = "changed"
             self._note(f"Pnc_UseChain: {name} carries the {kind} chain ({_subject(credential)})")
-        elif self.substitute is not None and signed and key is not None and _same_key(key, self.substitute[0]):
-            resign_with = self.substitute[1].key
+        elif signed and self.substitute is not None and key is self.substitute[1].key:
+            resign_with = key  # the engine signed with the key the faulty chain replaced
         if self.oem is not None and faults.OEM_CERTIFICATE in body:
             kind, credential = self.oem
             self.oem = None
@@ -165,7 +165,7 @@ class PncTools:
                 body[faults.GEN_CHALLENGE] = value
             changed = "unchecked" if kind == "short" else changed or "changed"
             if signed and resign_with is None:
-                resign_with = self.substitute[1].key if self.substitute is not None and key is not None and _same_key(key, self.substitute[0]) else key
+                resign_with = key
             notify = getattr(simulator, "sent", None)
             if self.role == "secc" and notify is not None:
                 notify(name, body)  # the charger checks AuthorizationReq against what went out
@@ -207,6 +207,12 @@ class PncTools:
         return out
 
     # -- helpers --------------------------------------------------------------------------------
+    def _in_use(self, key: Any) -> Any:
+        """``key``, or the faulty chain's key when that chain replaced the certificate of ``key``."""
+        if key is not None and self.substitute is not None and _same_key(key, self.substitute[0]):
+            return self.substitute[1].key
+        return key
+
     def _pki_dir(self) -> str:
         return self.runner.profile["pnc"]["pki"]
 
