@@ -256,6 +256,31 @@ def test_a_scripts_own_signed_request_is_signed_when_sent(pki: Path, tmp_path: P
     assert outcome.peer_close.ok and "AuthorizationReq GenChallenge and signature (contract key) verified" in outcome.peer.text()
 
 
+def test_a_strict_script_plays_plug_and_charge_and_its_request_is_signed(pki: Path, tmp_path: Path) -> None:
+    """Strict play: the script sends every request; the AuthorizationReq it builds (its Id and challenge set
+    by hand) is signed with the contract key when it is sent, and a corrupted one is refused."""
+    code = ("Set_Strict(true)\n"
+            "Evcc.Send_SessionSetupReq_001() Evcc.Receive_SessionSetupRes_001()\n"
+            "Evcc.Send_ServiceDiscoveryReq_001() Evcc.Receive_ServiceDiscoveryRes_001()\n"
+            "Evcc.Send_PaymentServiceSelectionReq_001() Evcc.Receive_PaymentServiceSelectionRes_001()\n"
+            "Evcc.Send_PaymentDetailsReq_001() Evcc.Receive_PaymentDetailsRes_001()\n"
+            "Evcc.Set_AuthorizationReq_Id('S1')\n"
+            "Evcc.Set_AuthorizationReq_GenChallenge(Evcc.Get_PaymentDetailsRes_GenChallenge())\n"
+            "Evcc.Send_AuthorizationReq_001() Evcc.Receive_AuthorizationRes_001()\n"
+            "Evcc.Check_AuthorizationRes_ResponseCode(ResponseCodeType.OK)\n"
+            "Evcc.Send_SessionStopReq_001() Evcc.Receive_SessionStopRes_001()\n")
+    outcome = ev_script(pki, code, tmp_path, good_after=0)
+    assert outcome.exit_code == 0, outcome.script.text()
+    assert "AuthorizationReq GenChallenge and signature (contract key) verified" in outcome.peer.text()
+    assert next(m for m in outcome.script.sent if m.body_name == "AuthorizationReq").body["@Id"] == "S1"
+    corrupted = code.replace("Evcc.Send_AuthorizationReq_001()", "Evcc.Pnc_CorruptSignature() Evcc.Send_AuthorizationReq_001()")
+    corrupted = corrupted.replace("ResponseCodeType.OK", "ResponseCodeType.FAILED_SignatureError").rsplit("Evcc.Send_SessionStopReq_001()", 1)[0]
+    outcome = ev_script(pki, corrupted, tmp_path)
+    assert outcome.exit_code == 0, outcome.script.text()
+    assert outcome.peer.code("AuthorizationRes") == "FAILED_SignatureError"
+    assert_good_sessions_follow(outcome)
+
+
 def test_a_signature_the_script_sets_is_sent_as_set(pki: Path, tmp_path: Path) -> None:
     code = ("Evcc.Receive_PaymentDetailsRes_001()\n"
             "Evcc.Set_AuthorizationReq_Header_Signature_SignatureValue(string.rep('\\0', 64))\n"
