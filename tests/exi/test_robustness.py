@@ -91,8 +91,22 @@ def test_endless_continuation_bits_stop() -> None:
     w = _up_to_session_id_length()
     w.octets(b"\xff" * 4096)
     data = w.to_bytes()
-    with pytest.raises(EXIDecodeError, match="longer than 10 octets"):
+    with pytest.raises(EXIDecodeError, match="longer than 23 octets") as info:
         exi.decode(data, "iso15118-2")
+    assert info.value.bit_offset == 18  # where the length field starts
+
+
+@pytest.mark.parametrize(("octets", "reason"), [
+    (23, "exceeds the maxLength 8"),  # read to its end (a 161-bit value), then refused as a length
+    (24, "longer than 23 octets"),  # one octet too many: refused as an integer
+])
+def test_the_longest_unsigned_integer_is_23_octets(octets: int, reason: str) -> None:
+    """23 groups of 7 bits hold a 20-octet X.509 serial number (RFC 5280); one more is refused."""
+    w = _up_to_session_id_length()
+    w.octets(b"\xff" * (octets - 1) + b"\x7f")
+    with pytest.raises(EXIDecodeError) as info:
+        exi.decode(w.to_bytes() + bytes(16), "iso15118-2")
+    assert reason in info.value.reason and info.value.bit_offset == 18
 
 
 def test_decode_errors_are_v2g_errors() -> None:

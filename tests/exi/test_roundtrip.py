@@ -72,3 +72,20 @@ def test_random_iso15118_20_message_round_trips(schema: str, name: str, data: st
     assert message.session_id == message.content["Header"]["SessionID"]
     assert len(message.session_id) == 8  # SessionID is exactly 8 bytes in -20
     assert exi.from_xml(message.to_xml()) == message
+
+
+@pytest.mark.parametrize("serial", [2**159 - 1, 2**64, 1])
+def test_a_20_octet_x509_serial_number_round_trips(serial: int) -> None:
+    """X509SerialNumber (xs:integer) holds RFC 5280's 20-octet serials, as pki init now issues them."""
+    from cryptography import x509
+
+    from tests.helpers import v2g_message
+
+    serials = [serial, x509.random_serial_number()]
+    body = {"@Id": "ID1", "OEMProvisioningCert": b"\x30" * 8, "ListOfRootCertificateIDs": {"RootCertificateID": [
+        {"X509IssuerName": "CN=V2G Root CA", "X509SerialNumber": s} for s in serials]}}
+    message = v2g_message(bytes(8), "CertificateInstallationReq", body)
+    decoded = exi.decode(exi.encode(message), "iso15118-2")
+    assert [r["X509SerialNumber"] for r in decoded.body["ListOfRootCertificateIDs"]["RootCertificateID"]] == serials
+    # and as a signed fragment (what its digest is computed over)
+    assert exi.encode_fragment("CertificateInstallationReq", body)

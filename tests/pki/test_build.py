@@ -31,6 +31,10 @@ def test_every_certificate_follows_its_profile(v2glab_pki: Path) -> None:
         cert.verify_directly_issued_by(issuer)
     assert common_name(certs["contract_leaf"]) == "DEV2GC000000001"
     assert (v2glab_pki / "secc_leaf.key").stat().st_mode & 0o777 == 0o600
+    # random serials of RFC 5280's 20 octets (positive, below 2^159), not 63-bit ones
+    serials = [c.serial_number for c in certs.values()]
+    assert all(0 < s < 2**159 for s in serials) and len(set(serials)) == len(serials)
+    assert sum(s.bit_length() > 64 for s in serials) >= len(serials) - 1
 
 
 def test_chains_check_out_and_the_tls_files_exist(v2glab_pki: Path) -> None:

@@ -78,7 +78,7 @@ def _fault_case(fault: str, pki_dir: Path, tmp: Path) -> tuple[dict, dict, str, 
     if fault == "revoked":
         bad = contract_fault(pki, "revoked")
         secc_dir = shutil.copytree(pki_dir, tmp / "secc")
-        (secc_dir / "crls").mkdir()
+        (secc_dir / "crls").mkdir(exist_ok=True)
         (secc_dir / "crls" / "mo.pem").write_bytes(revocation_list(pki, [bad.certificate]).public_bytes(serialization.Encoding.PEM))
         return secc_profile(secc_dir), evcc_profile(with_contract(pki_dir, tmp / "ev", bad)), "PaymentDetailsRes", "FAILED_CertificateRevoked"
     if fault == "canceled":  # a good chain for another eMAID of the same MO, which the SECC lists as canceled

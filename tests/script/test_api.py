@@ -115,6 +115,26 @@ def test_optional_and_repeated_elements_get_specified_and_count() -> None:
     assert "Secc.Set_ServiceDiscoveryRes_PaymentOptionList_Count" in names  # the reference's short form
 
 
+@pytest.mark.parametrize("schema", ["iso15118-2", "din70121"])
+def test_header_fields_of_the_envelope_protocols(schema: str) -> None:
+    """ISO 15118-2 and DIN keep the header beside the body: its fields are <Msg>_Header_<Path>, as -20's are."""
+    from v2glab.protocols.messages import body_type
+
+    evcc = {f.full_name: f for f in api.functions("evcc", schema)}
+    secc = {f.full_name: f for f in api.functions("secc", schema)}
+    request = api.message_names(schema)[0]
+    for stem in ("Header_SessionID", "Header_SignatureSpecified", "Header_Signature_SignatureValue",
+                 "Header_Signature_SignedInfo_Reference_DigestValue", "Header_Signature_SignedInfo_Reference_URI",
+                 "Header_Signature_KeyInfo_X509Data_X509Certificate", "Header_Notification_FaultCode"):
+        assert f"Evcc.Set_{request}_{stem}" in evcc or not request.endswith("Req"), stem
+        assert f"Secc.Get_{request}_{stem}" in secc, stem
+    getter = secc[f"Secc.Get_{request}_Header_Signature_SignedInfo_Reference_DigestValue"]
+    assert getter.field.in_header and getter.field.keys[:2] == ("Header", "Signature") and getter.parameters() == ["index"]
+    # the body's own fields are unchanged, and no body element is called Header
+    assert "Header" not in body_type(request, schema).children
+    assert not any(f.field is not None and f.field.in_header for f in api.functions("secc", "iso15118-20-CommonMessages"))
+
+
 def test_every_enum_value_is_in_lua() -> None:
     runner = ScriptRunner("secc", load_profile("secc"), NullTracer())
     lua_globals = runner.state.env  # what a script sees

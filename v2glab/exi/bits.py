@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from ..errors import EXIDecodeError
 
-# Longest EXI unsigned integer accepted on decode: 10 groups of 7 bits cover 2^64-1,
-# the largest value any V2G schema type holds (xs:unsignedLong). A longer run of
-# continuation bits is rejected instead of being read forever.
-MAX_UINT_OCTETS = 10
+# Longest EXI unsigned integer accepted on decode: 23 groups of 7 bits (161 bits) hold the
+# largest value a V2G message carries, an X.509 serial number (X509SerialNumber, xs:integer)
+# of RFC 5280's 20 octets (a positive DER INTEGER: below 2^159); xs:unsignedLong needs 10.
+# A longer run of continuation bits is rejected at its first bit instead of being read on.
+MAX_UINT_OCTETS = 23
 # Up to this many bytes a stream is read by shifting one int (faster for small messages).
 SMALL_STREAM = 1024
 

@@ -15,8 +15,8 @@ and the contract leaf's common name is its eMAID.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,9 +87,26 @@ def name(cn: str, dc: str) -> x509.Name:
 
 
 def random_serial() -> int:
-    """A positive random serial of 63 bits: X509SerialNumber is xs:integer, and EXI peers
-    (and v2glab's decoder, 10 octets at most) take 64-bit integers, not RFC 5280's 20 octets."""
-    return secrets.randbits(62) | 1 << 62
+    """A positive random serial of up to 159 bits, RFC 5280's 20 octets (cryptography's
+    ``random_serial_number``): X509SerialNumber is xs:integer, which v2glab's decoder reads
+    up to that size (``exi.bits.MAX_UINT_OCTETS``)."""
+    return x509.random_serial_number()
+
+
+def revoked_serial(issuer: x509.Certificate) -> int:
+    """The serial of the contract the test PKI revokes: fixed per MO Sub-CA 2, so that a revoked contract
+    made later (``faults.contract_fault(pki, 'revoked')``, Lua ``Evcc.Pnc_UseChain('revoked')``) is on the
+    revocation list ``pki init`` wrote."""
+    digest = hashlib.sha256(b"v2glab revoked contract" + issuer.public_bytes(serialization.Encoding.DER)).digest()
+    return int.from_bytes(digest[:20], "big") >> 1 | 1 << 158  # 20 octets in DER, as random_serial's
+
+
+def crl(issuer: x509.Certificate, key: ec.EllipticCurvePrivateKey, serials: list[int], now: dt.datetime, until: dt.datetime) -> x509.CertificateRevocationList:
+    """A revocation list by ``issuer`` that lists ``serials``."""
+    builder = x509.CertificateRevocationListBuilder().issuer_name(issuer.subject).last_update(now).next_update(until)
+    for serial in serials:
+        builder = builder.add_revoked_certificate(x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now).build())
+    return builder.sign(key, hashes.SHA256())
 
 
 def issue(subject: x509.Name, public_key: ec.EllipticCurvePublicKey, issuer: x509.Name, issuer_key: ec.EllipticCurvePrivateKey,
@@ -151,12 +168,13 @@ def init_pki(directory: str | Path, secc_id: str = DEFAULT_SECC_ID, emaid: str =
     material), the chains ``secc_chain.pem`` (what the SECC presents in TLS),
     ``cps_chain.pem``, ``oem_chain.pem``, ``contract_chain.pem``, the EV's TLS trust
     store ``ev_trust/v2g_root.pem``, and for ISO 15118-20 mutual TLS ``vehicle_chain.pem``
-    (the vehicle leaf under the OEM root) and the SECC's store ``secc_trust/oem_root.pem``.
+    (the vehicle leaf under the OEM root) and the SECC's store ``secc_trust/oem_root.pem``;
+    ``crls/mo_sub_ca2.pem`` revokes the one serial ``revoked_serial`` gives (the revoked-contract fault).
     """
     if not EMAID_SYNTAX.fullmatch(emaid):
         raise V2GError(f"eMAID {emaid!r} is not 14-15 characters of the form CC PPP IIIIIIIII [check], e.g. {DEFAULT_EMAID}")
     out = Path(directory)
-    for trust in ("ev_trust", "secc_trust"):
+    for trust in ("ev_trust", "secc_trust", "crls"):
         (out / trust).mkdir(parents=True, exist_ok=True)
     made = build(secc_id, emaid)
     files: dict[str, bytes] = {}
@@ -170,6 +188,9 @@ def init_pki(directory: str | Path, secc_id: str = DEFAULT_SECC_ID, emaid: str =
     files["vehicle_chain.pem"] = pem(made["vehicle_leaf"][0])
     files["ev_trust/v2g_root.pem"] = pem(made["v2g_root"][0])
     files["secc_trust/oem_root.pem"] = pem(made["oem_root"][0])
+    mo2, mo2_key = made["mo_sub_ca2"]
+    files["crls/mo_sub_ca2.pem"] = crl(mo2, mo2_key, [revoked_serial(mo2)], mo2.not_valid_before_utc,
+                                       mo2.not_valid_after_utc).public_bytes(serialization.Encoding.PEM)
     written = []
     for fname, data in files.items():
         path = out / fname

@@ -75,6 +75,8 @@ class PKI:
     oem: Credential | None = None  # OEM provisioning leaf: signs CertificateInstallationReq, decrypts the contract key
     contract: Credential | None = None  # contract leaf (CN = eMAID)
     mo_sub_ca2: Credential | None = None  # issues contract certificates (the SECC's stand-in for the MO backend)
+    cps_sub_ca2: Credential | None = None  # issues the CPS leaf (negative tests: a bad provisioning chain)
+    oem_sub_ca2: Credential | None = None  # issues the OEM provisioning leaf (negative tests: a bad one)
     tls: TLSFiles | None = None
     trust_store: Path | None = None  # the EV's TLS trust anchors (a file or a folder of PEM files)
     # Mutual TLS (ISO 15118-20): what the EV presents, and the SECC's anchors for it. v2glab's own
@@ -219,7 +221,8 @@ def load_pki(directory: str | Path) -> PKI:
         directory=directory, layout=layout, crls=crls,
         v2g_root=certs.get("v2g_root"), oem_root=certs.get("oem_root"), mo_root=certs.get("mo_root"),
         secc=credential("secc_leaf"), cps=credential("cps_leaf"), oem=credential("oem_leaf"),
-        contract=credential("contract_leaf"), mo_sub_ca2=credential("mo_sub_ca2"),
+        contract=credential("contract_leaf"), mo_sub_ca2=credential("mo_sub_ca2"), cps_sub_ca2=credential("cps_sub_ca2"),
+        oem_sub_ca2=credential("oem_sub_ca2"),
         tls=tls, trust_store=trust, vehicle_tls=vehicle_tls, vehicle_trust=vehicle_trust,
     )
 
@@ -227,6 +230,22 @@ def load_pki(directory: str | Path) -> PKI:
 @lru_cache(maxsize=16)
 def _cached(resolved: str) -> PKI:
     return load_pki(resolved)
+
+
+def certificate_file(directory: str | Path, name: str) -> x509.Certificate:
+    """A certificate of the PKI in ``directory``: by its role's stem (``contract_leaf``, ``mo_sub_ca2``, in
+    either layout) or by a file name inside the folder (PEM or DER); nothing outside the folder."""
+    directory = Path(directory)
+    root, layout = _layout(directory) if directory.is_dir() else (directory, "v2glab")
+    path = _Source(root, layout).cert(name) if name in BY_STEM else None
+    if path is None:
+        candidate = (directory / name).resolve()
+        if name.startswith("/") or not candidate.is_relative_to(directory.resolve()):
+            raise PKIError(f"{name}: not a file inside the PKI folder {directory}")
+        if not candidate.is_file():
+            raise PKIError(f"{name}: no such certificate in {directory} (a stem such as contract_leaf, or a file)")
+        path = candidate
+    return _read_cert(path)
 
 
 def cached_pki(directory: str | Path) -> PKI:

@@ -34,19 +34,20 @@ def element_id(content: Any) -> str:
     return content["@Id"] if isinstance(content, dict) and "@Id" in content else ""
 
 
-def digest(element: str, content: Any) -> bytes:
-    """SHA-256 over the element's EXI fragment (full ISO 15118-2 grammar)."""
-    return hashlib.sha256(exi.encode_fragment(element, content)).digest()
+def digest(element: str, content: Any, validate: bool = True) -> bytes:
+    """SHA-256 over the element's EXI fragment (full ISO 15118-2 grammar); ``validate=False``
+    digests content that breaks a facet on purpose (a negative test)."""
+    return hashlib.sha256(exi.encode_fragment(element, content, validate=validate)).digest()
 
 
-def signed_info(elements: Sequence[SignedElement]) -> dict[str, Any]:
+def signed_info(elements: Sequence[SignedElement], validate: bool = True) -> dict[str, Any]:
     references = []
     for name, content in elements:
         references.append({
             "@URI": "#" + element_id(content),
             "Transforms": {"Transform": [{"@Algorithm": CANONICAL_EXI}]},
             "DigestMethod": {"@Algorithm": SHA256},
-            "DigestValue": digest(name, content),
+            "DigestValue": digest(name, content, validate),
         })
     return {
         "CanonicalizationMethod": {"@Algorithm": CANONICAL_EXI},
@@ -62,9 +63,9 @@ def signature_value(info: dict[str, Any], key: ec.EllipticCurvePrivateKey) -> by
     return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
 
-def sign(elements: Sequence[SignedElement], key: ec.EllipticCurvePrivateKey) -> dict[str, Any]:
+def sign(elements: Sequence[SignedElement], key: ec.EllipticCurvePrivateKey, validate: bool = True) -> dict[str, Any]:
     """The header's Signature element for ``elements``, signed with ``key``."""
-    info = signed_info(elements)
+    info = signed_info(elements, validate)
     return {"SignedInfo": info, "SignatureValue": signature_value(info, key)}
 
 

@@ -62,6 +62,10 @@ class V2GMessageEnvelope:
         root = grammar(self.schema).document_index["V2G_Message"][2]
         return root.children["Body"][1].children[name][1]
 
+    def header_type(self) -> ComplexType:
+        """The header every message carries beside its body (SessionID, Notification, Signature)."""
+        return grammar(self.schema).document_index["V2G_Message"][2].children["Header"][1]
+
     def message_names(self) -> list[str]:
         g = grammar(self.schema)
         body = g.document_index["V2G_Message"][2].children["Body"][1]

@@ -17,7 +17,10 @@ schema's element tree, by these rules (the vendor reference's, see
   prefix the reference uses (``UnitSymbolType.Unit_A``);
 * list helpers for every repeated element: ``Add_<Msg>_<Path>(value)`` appends an entry
   with that leaf set, ``Exist_<Msg without Req/Res>_<Element>(fields...)`` tells whether
-  the received message's list holds an entry with those values (omitted ones match any).
+  the received message's list holds an entry with those values (omitted ones match any);
+* where the protocol keeps the header beside the body (the V2G_Message envelope of ISO
+  15118-2 and DIN SPEC 70121), its fields are ``<Msg>_Header_<Path>`` as in ISO 15118-20,
+  whose messages carry their Header inside: ``Get_AuthorizationReq_Header_Signature_SignatureValue``.
 
 The same generator serves every protocol plug-in (``v2glab.protocols``) and the
 handshake; a name that exists in two protocols acts on the negotiated one.
@@ -25,7 +28,7 @@ handshake; a name that exists in two protocols acts on the negotiated one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Iterator
 
@@ -52,6 +55,7 @@ class Field:
     kind: str  # 'leaf', 'specified' or 'count'
     type: SimpleType | None = None
     aliases: tuple[str, ...] = ()
+    in_header: bool = False  # keys start at the whole message ('Header', ...), not at its body
 
     @property
     def name(self) -> str:
@@ -145,12 +149,28 @@ def _wrapper_child(t: Any) -> str | None:
     return name if is_list else None
 
 
+def header_type(schema: str) -> ComplexType | None:
+    """The header type of a protocol whose messages keep it beside the body, else None."""
+    protocol = by_schema(schema)
+    envelope = protocol.envelope if protocol is not None else None
+    return envelope.header_type() if envelope is not None and hasattr(envelope, "header_type") else None
+
+
+def root_type(schema: str, message: str, f: Field) -> tuple[Any, int]:
+    """The type ``f.keys`` start in, and how many keys lead to it ('Header' for a header field)."""
+    if f.in_header:
+        return header_type(schema), 1
+    return body_type(message, schema), 0
+
+
 def _aliases(schema: str, message: str, f: Field) -> tuple[str, ...]:
     """The reference's short names: drop the repeated child of a list wrapper from the path."""
-    t = body_type(message, schema)
+    t, start = root_type(schema, message, f)
     path = list(f.path)
     drop = []
     for i, key in enumerate(f.keys):
+        if i < start:
+            continue
         if key.startswith("@") or key == TEXT:
             break
         spec = t.children.get(key) if not t.is_simple else None
@@ -182,9 +202,28 @@ def messages(schema: str) -> tuple[MessageAPI, ...]:
         for f in api.fields:
             aliases = tuple(a for a in _aliases(schema, name, f) if a not in seen)
             seen.update(aliases)
-            fields.append(Field(f.message, f.path, f.keys, f.lists, f.kind, f.type, aliases))
-        api.fields = fields
+            fields.append(replace(f, aliases=aliases))
+        api.fields = fields + list(_header_fields(schema))  # the same for every message: made once
         out.append(api)
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _header_fields(schema: str) -> tuple[Field, ...]:
+    """The header's fields where the protocol keeps it beside the body (no message name: shared by all)."""
+    header = header_type(schema)
+    if header is None:
+        return ()
+    fields, seen = [], set()
+    for f in _walk("", header, ("Header",), ("Header",), (), grammar(schema).abstract, 1):
+        f = replace(f, in_header=True)
+        seen.add(f.name)
+        fields.append(f)
+    out = []
+    for f in fields:
+        aliases = tuple(a for a in _aliases(schema, "", f) if a not in seen)
+        seen.update(aliases)
+        out.append(replace(f, aliases=aliases))
     return tuple(out)
 
 
@@ -310,7 +349,7 @@ def functions(role: str, schema: str) -> tuple[Function, ...]:
                     add(f"Set_{msg}_{name}", "set", f)
                     if f.kind == "leaf" and f.lists:
                         add(f"Add_{msg}_{name}", "add", f)
-            if incoming and f.kind == "count" and not f.lists:
+            if incoming and f.kind == "count" and not f.lists and not f.in_header:
                 items = _entry_leaves(api, f)
                 if items:
                     add(f"Exist_{msg[:-3]}_{_exist_path(schema, msg, f)}", "exist", f, items)

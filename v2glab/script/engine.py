@@ -79,6 +79,9 @@ class SeccEngine:
             return []  # an answer that matches no request (a negative test): the state stays
         if request.body_name in core.protocol.sequence.first:
             core.session_id = response.session_id
+        told = getattr(core.charger, "sent", None)  # what the charger keeps of its answer (a GenChallenge to check)
+        if told is not None:
+            told(name, response.body)
         events = core.advance(request.body_name, request.body, name, response.body)
         return [e for e in self._note(events) if not isinstance(e, Close)]
 

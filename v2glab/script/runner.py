@@ -36,8 +36,9 @@ from typing import Any, Callable
 from .. import exi
 from ..errors import EXIError, V2GError, ValidationError, V2GTPError
 from ..exi.grammar import SimpleType
-from ..protocols.events import Close, Send, StartTimer, StopTimer
-from ..protocols.messages import body_type, minimal
+from ..protocols import APP_SCHEMA
+from ..protocols.events import Close, Note, Send, StartTimer, StopTimer
+from ..protocols.messages import minimal
 from ..protocols.oracle import HANDSHAKE_EVCC
 from ..report import TestCaseResult
 from ..trace import Tracer
@@ -46,6 +47,7 @@ from ..transport.listen import bind_dynamic
 from ..v2gtp import V2GTPReader
 from . import api, slac_api
 from .engine import engine_for
+from .pnc_tools import PNC_TOOLS, PncTools
 from .sandbox import MAX_MEMORY, STATUS_ERROR, STATUS_NOTE, STATUS_OK, STATUS_WAIT, LuaError, LuaMemoryError, LuaState
 from .session import APP_MESSAGES, ScriptError, ScriptSession, Verdict
 
@@ -206,6 +208,7 @@ class ScriptRunner:
         self._done: asyncio.Future | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.engine_outcome: Close | None = None
+        self.pnc = PncTools(self)  # Plug & Charge tools (Pnc_*): hooks on what this side sends and receives
 
     # -- running ------------------------------------------------------------------------
     def run(self, script: Path) -> int:
@@ -240,6 +243,9 @@ class ScriptRunner:
         return self._result(script, started)
 
     def _result(self, script: Path, started: float) -> int:
+        for tool, detail in self.pnc.unapplied():
+            self.session.verdicts.append(Verdict(f"{self.table}.{tool}", False, detail))
+            self.tracer.note(self.ROLE, f"FAIL {self.table}.{tool}: {detail}")
         if not self.cases or self._marks != (len(self.session.verdicts), len(self.tracer.violations)):
             # no TestCase blocks, or work after the last one: the script (rest) is a test case of its own
             rest = TestCaseResult(script.stem if not self.cases else f"{script.stem} (outside test cases)", started)
@@ -546,6 +552,8 @@ class ScriptRunner:
     def _perform(self, events: list[Any]) -> None:
         for event in events:
             if isinstance(event, Send):
+                if event.message is not None and event.message.schema != APP_SCHEMA and self.session.outgoing(event.message, "engine"):
+                    event = Send(self.session.protocol.envelope.frame(event.message, validate=False), event.message)  # a tool changed it
                 self._write(event.frame, event.message)
                 if event.message is not None:
                     self.session.on_sent(event.message)
@@ -563,6 +571,8 @@ class ScriptRunner:
             elif isinstance(event, StopTimer) and self._engine_timer is not None:
                 self._engine_timer.cancel()
                 self._engine_timer = None
+            elif isinstance(event, Note):  # e.g. each Plug & Charge check with its result
+                self.tracer.note(self.ROLE, f"engine: {event.text}")
         self._share()
 
     def _share(self) -> None:
@@ -743,10 +753,12 @@ class ScriptRunner:
             return per_protocol
         if name in TOOLS:
             return getattr(self, f"_tool_{name}", None)
+        if name in PNC_TOOLS:
+            return self.pnc.implementation(name)
         if name.startswith("Withhold_") and name.endswith("_001") and self._function(f"Send_{name[9:-4]}_001") is not None:
             message = name[9:-4]
             return lambda args: self._withhold(message)
-        candidates = list(self.functions) + [t for t in TOOLS if "{" not in t]
+        candidates = list(self.functions) + [t for t in TOOLS if "{" not in t] + list(PNC_TOOLS)
         close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(f'{self.table}.{c}' for c in close)}?" if close else ""
         return _raise_later(ScriptError(f"no such function{hint}"))
@@ -796,8 +808,17 @@ class ScriptRunner:
             message = self.session.received.get(f.message)
             if message is None:
                 return None
-            return message.content if f.message in APP_MESSAGES else message.body
-        return self.session.body(f.message)
+            return message.content if f.message in APP_MESSAGES or f.field.in_header else message.body
+        return self._building(f)
+
+    def _building(self, f: api.Function) -> Any:
+        """What an outgoing field's keys start in: the body being built, or its header ({"Header": ...})."""
+        return self.session.header_root(f.message) if f.field is not None and f.field.in_header else self.session.body(f.message)
+
+    def _owns_signature(self, f: api.Function) -> None:
+        """The script sets a field of a message's header Signature: that Signature goes out as the script set it."""
+        if f.field.in_header and f.field.keys[1:2] == ("Signature",):
+            self.session.header_set_by_script.add(f.message)
 
     def _incoming(self, f: api.Function) -> bool:
         return f.message.endswith("Req") == (self.role == "secc") or (self.role == "evcc" and f.message == "supportedAppProtocolRes")
@@ -832,7 +853,8 @@ class ScriptRunner:
         if not rest:
             raise ScriptError(f"needs a value ({', '.join(f.parameters())})")
         field = f.field
-        root = self.session.body(f.message)
+        root = self._building(f)
+        self._owns_signature(f)
         value = rest[0]
         if field.kind == "specified":
             if not isinstance(value, bool):
@@ -856,8 +878,8 @@ class ScriptRunner:
 
     def _minimal_for(self, f: api.Function, field: api.Field, item: bool = False) -> Any:
         """Minimal valid content for the element at ``field`` (an optional element or one list item)."""
-        t = body_type(f.message, f.schema)
-        for key in field.keys:
+        t, start = api.root_type(f.schema, f.message, field)
+        for key in field.keys[start:]:
             spec = t.children.get(key) if not t.is_simple else None
             if spec is None:
                 return {}
@@ -871,7 +893,8 @@ class ScriptRunner:
         indices, rest = self._indices(f, args, len(outer))
         if not rest:
             raise ScriptError(f"needs a value ({', '.join(f.parameters())})")
-        root = self.session.body(f.message)
+        root = self._building(f)
+        self._owns_signature(f)
         list_keys = field.keys[: field.lists[-1] + 1]
         entries = list(self.session.get(root, list_keys, outer, indices) or [])
         entry_field = api.Field(f.message, (), list_keys, outer, "count")
@@ -1027,6 +1050,7 @@ class ScriptRunner:
 
     def _withhold(self, message: str) -> None:
         self.session.building.pop(message, None)
+        self.session.headers.pop(message, None)
         if self.role == "secc":
             self.unanswered = None
         self.tracer.note(self.ROLE, f"{message} withheld on purpose")

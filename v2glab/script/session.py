@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from .. import exi
 from ..exi.grammar import TEXT
@@ -48,6 +48,15 @@ class ScriptSession:
         self.received: dict[str, exi.Message] = {}
         self.last_received: exi.Message | None = None
         self.building: dict[str, Any] = {}
+        # the header of each message being built beside its body ({"Header": ...}: a Signature the
+        # charger or car made with the pre-fill, fields the script set); the SessionID is added at send
+        self.headers: dict[str, dict[str, Any]] = {}
+        self.header_set_by_script: set[str] = set()  # messages whose header Signature the script set itself
+        # hooks on every message this side sends (the script's and, in hybrid play, the engine's) and
+        # receives: see outgoing()
+        self.send_hooks: list[Callable[[exi.Message, str], str | None]] = []
+        self.receive_hooks: list[Callable[[exi.Message], None]] = []
+        self.build_hooks: list[Callable[[exi.Message], None]] = []  # a message pre-filled, before the script edits it
         self.validate = True
         self.header_override: dict[str, int] = {}
         self.handshake_done = False
@@ -106,6 +115,8 @@ class ScriptSession:
         name = message.body_name
         self.received[name] = message
         self.last_received = message
+        for hook in self.receive_hooks:
+            hook(message)
         if name in APP_MESSAGES:
             if name == "supportedAppProtocolRes" or self.role == "secc":
                 self.handshake_done = name == "supportedAppProtocolRes" and message.content.get("ResponseCode", "").startswith("OK")
@@ -143,8 +154,25 @@ class ScriptSession:
     def body(self, name: str) -> dict[str, Any]:
         """The message being built, pre-filled on first use."""
         if name not in self.building:
+            simulator = self.charger if self.role == "secc" else self.car
+            if getattr(simulator, "header", None):
+                simulator.header = {}  # what it made for an earlier message is not this one's
             self.building[name] = tree_copy(self._prefill(name))  # the simulator may share parts between its messages
+            made = getattr(simulator, "header", None) or {}  # e.g. the Signature of what it just built
+            if simulator is not None and made:
+                simulator.header = {}  # the script's message carries it, not the engine's next one
+            self.headers[name] = {"Header": tree_copy(made)}
+            self.header_set_by_script.discard(name)
+            if self.build_hooks and name not in APP_MESSAGES:
+                prefilled = self.message(name)
+                for hook in self.build_hooks:
+                    hook(prefilled)
         return self.building[name]
+
+    def header_root(self, name: str) -> dict[str, Any]:
+        """{"Header": ...} of the message being built (its SessionID is the session's unless set here)."""
+        self.body(name)
+        return self.headers[name]
 
     def _prefill(self, name: str) -> Any:
         schema = self.schema_of(name)
@@ -158,6 +186,8 @@ class ScriptSession:
             if handler is not None:
                 try:
                     req = req if req is not None else minimal(body_type(request, schema), schema)
+                    if req_msg is not None and hasattr(self.charger, "request"):
+                        self.charger.request, self.charger.header = req_msg, {}  # its header: a Signature to check
                     return handler(req)
                 except Exception:  # noqa: BLE001 - a request the charger cannot read (or refuses): the minimal body
                     pass
@@ -174,14 +204,33 @@ class ScriptSession:
         if name in APP_MESSAGES:
             return exi.Message(APP_SCHEMA, name, body)
         session_id = self.session_id if self.session_id is not None else b"\x00"
-        return self.protocol.wrap(session_id, name, body)  # encode() hands the body over to the message
+        message = self.protocol.wrap(session_id, name, body)  # encode() hands the body over to the message
+        header = self.headers.get(name, {}).get("Header")
+        if header and "Header" in message.content:
+            message.content["Header"].update(tree_copy(header))
+        return message
+
+    def outgoing(self, message: exi.Message, origin: str) -> str | None:
+        """Run the send hooks on ``message`` (sent by the 'script' or the 'engine').
+
+        A hook returns None (unchanged), "changed", or "unchecked" (a fault that breaks a facet on
+        purpose: the message is encoded without the facet checks); the strongest answer wins.
+        """
+        outcome = None
+        for hook in self.send_hooks:
+            result = hook(message, origin)
+            if result == "unchecked" or (result and outcome is None):
+                outcome = result
+        return outcome
 
     def encode(self, name: str) -> tuple[bytes, exi.Message]:
         """The frame for ``name`` as built so far; then the next one starts from a fresh pre-fill."""
         message = self.message(name)
-        payload = exi.encode(message, validate=self.validate)
+        changed = self.outgoing(message, "script") if name not in APP_MESSAGES else None
+        payload = exi.encode(message, validate=self.validate and changed != "unchecked")
         frame = self.header(len(payload), payload_type_of(message)) + payload
         del self.building[name]
+        self.headers.pop(name, None)
         if name == "supportedAppProtocolReq":
             self._sent_offer = message.content
         if name == "supportedAppProtocolRes" and message.content.get("ResponseCode", "").startswith("OK"):
@@ -216,6 +265,11 @@ class ScriptSession:
             if key == TEXT:
                 break
             child = node.get(key) if isinstance(node, dict) else None
+            if child is not None and keys[depth + 1] == TEXT and not isinstance(child, (dict, list)):
+                # a value with attributes that came without them (SignatureValue as bytes): its text is itself
+                if not create:
+                    return node, key, idx
+                child = node[key] = {TEXT: child}
             if child is None:
                 if not create:
                     return None, key, idx

@@ -69,6 +69,23 @@ class Car(EnvelopeCarBase):
     def _authorization(self) -> Step:
         return "AuthorizationReq", self.build_AuthorizationReq()
 
+    def signing_key(self, request: str) -> Any:
+        """The private key this car signs ``request`` with (a Lua script's edited request is signed anew), or None."""
+        if not self.contract_mode():
+            return None
+        try:
+            pki = self.pki()
+        except SessionFailed:
+            return None
+        if request == "CertificateInstallationReq":
+            return pki.oem.key if pki.oem is not None else None
+        if request == "CertificateUpdateReq":
+            return pki.contract.key if pki.contract is not None else None
+        if request in ("AuthorizationReq", "MeteringReceiptReq"):
+            contract = self.contract or pki.contract
+            return contract.key if contract is not None else None
+        return None
+
     # -- requests ------------------------------------------------------------
     def build_SessionSetupReq(self) -> dict[str, Any]:
         return {"EVCCID": bytes.fromhex(self.profile["evcc_id"])}
@@ -79,6 +96,32 @@ class Car(EnvelopeCarBase):
     def build_PaymentServiceSelectionReq(self, service_id: int = 1, *more: int) -> dict[str, Any]:
         services = [{"ServiceID": s} for s in (service_id, *more)]
         return {"SelectedPaymentOption": self.profile["payment_option"], "SelectedServiceList": {"SelectedService": services}}
+
+    def build_PaymentDetailsReq(self) -> dict[str, Any] | None:
+        try:
+            return self._payment_details()[1] if self.contract_mode() else None
+        except SessionFailed:
+            return None  # no contract: a script starts from the minimal body
+
+    def build_CertificateInstallationReq(self) -> dict[str, Any] | None:
+        pki = self._pki_or_none()
+        if pki is None or pki.oem is None or pki.oem.key is None:
+            return None
+        body, self.header["Signature"] = pnc.certificate_installation_req(pki.oem, [r for r in (pki.v2g_root,) if r is not None])
+        return body
+
+    def build_CertificateUpdateReq(self) -> dict[str, Any] | None:
+        pki = self._pki_or_none()
+        if pki is None or pki.contract is None or pki.contract.key is None:
+            return None
+        body, self.header["Signature"] = pnc.certificate_update_req(pki.contract, [r for r in (pki.v2g_root,) if r is not None])
+        return body
+
+    def _pki_or_none(self) -> PKI | None:
+        try:
+            return self.pki() if self.contract_mode() else None
+        except SessionFailed:
+            return None
 
     def build_AuthorizationReq(self) -> dict[str, Any]:
         if self.contract_mode() and self.challenge is not None and self.contract is not None and self.contract.key is not None:

@@ -80,6 +80,21 @@ class Charger(ChargerBase):
         self.notes.append(f"Plug & Charge check FAILED: {exc}")
         return Refused(exc.response_code, exc.reason)
 
+    def signing_key(self, response: str) -> Any:
+        """The private key this charger signs ``response`` with (the CPS leaf's for Certificate*Res), or None."""
+        if response not in ("CertificateInstallationRes", "CertificateUpdateRes") or not self.pnc["enabled"]:
+            return None
+        try:
+            pki = cached_pki(self.pnc["pki"])
+        except PKIError:
+            return None
+        return pki.cps.key if pki.cps is not None else None
+
+    def sent(self, response: str, body: dict[str, Any]) -> None:
+        """A Lua script sent ``body`` in the charger's place: AuthorizationReq is checked against what was sent."""
+        if response == "PaymentDetailsRes" and body.get("GenChallenge") is not None:
+            self.challenge = body["GenChallenge"]
+
     def provisioning(self, pki: PKI) -> pnc.Provisioning:
         roots = tuple(r for r in (pki.mo_root, pki.v2g_root) if r is not None)
         oem_issuers = (pki.oem.sub_cas[0],) if pki.oem is not None and pki.oem.sub_cas else ()
