@@ -1,4 +1,8 @@
-"""The simulated ISO 15118-20 car: EIM, AC or DC, Scheduled or Dynamic, with or without BPT.
+"""The simulated ISO 15118-20 car: EIM or PnC, AC or DC, Scheduled or Dynamic, with or without BPT.
+
+With ``payment_option = "Contract"`` (--pnc) it authorizes with PnC when the SECC lists it,
+signing PnC_AReqAuthorizationMode with its contract key, and else with EIM, as Josev's EV
+does; a WARNING AuthorizationRes ends its session (it names the code).
 
 The profile's ``requested_mode`` picks AC or DC; ``[evcc.iso15118_20]`` the control
 mode, BPT and its limits, how the session ends (``charging_session``: Terminate or

@@ -1,10 +1,13 @@
-"""The simulated ISO 15118-20 charger: EIM, AC and DC, Scheduled and Dynamic, with or without BPT.
+"""The simulated ISO 15118-20 charger: EIM (and PnC with ``[secc.pnc]``), AC and DC, Scheduled and
+Dynamic, with or without BPT.
 
 What it offers comes from the profile (``[secc.iso15118_20]``): the energy transfer
 services follow the energy modes (AC 1, DC 2) and ``bpt`` (AC_BPT 5, DC_BPT 6); each
 service has one parameter set per control mode in ``control_modes`` (ParameterSetID 1,
 2, ...). Later requests are checked against what the EV selected, with the response
-codes libiso15118 and Josev use (../shared/docs/iso15118-20-behaviour.md §4).
+codes libiso15118 and Josev use (../shared/docs/iso15118-20-behaviour.md §4). Plug & Charge
+authorization (``pnc.py``): AuthorizationSetupRes lists PnC with a fresh GenChallenge, and the
+signed PnC_AReqAuthorizationMode is checked; a refusal is a WARNING that keeps the session.
 """
 
 from __future__ import annotations
