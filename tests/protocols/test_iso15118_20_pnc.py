@@ -29,12 +29,14 @@ from v2glab.pnc import signature as xmldsig
 from v2glab.profiles import load_profile
 from v2glab.protocols.iso15118_20 import PROTOCOL as ISO20
 from v2glab.protocols.iso15118_20 import pnc
+from v2glab.protocols.events import Close, Send
 from v2glab.secc.server import SeccServer
+from v2glab.secc.session import SeccSession, SessionStore
 from v2glab.trace import NullTracer
 from v2glab.transport.tls import evcc_context, secc_context
 from v2glab.v2gtp import V2GTPReader, frame
 
-NOW = dt.datetime.now(dt.timezone.utc)
+SID = bytes.fromhex("0102030405060708")
 
 
 def iso20(profile: dict) -> dict:
@@ -172,6 +174,48 @@ def test_a_refused_authorization_does_not_open_the_services(v2glab_pki: Path) ->
     assert allowed == {"AuthorizationReq", "SessionStopReq"}
     allowed = ISO20.sequence.after("AuthorizationRes", {}, {"ResponseCode": "OK_CertificateExpiresSoon", "EVSEProcessing": "Finished"}, {})
     assert "ServiceDiscoveryReq" in allowed
+
+
+def test_after_a_refusal_the_car_may_try_again(v2glab_pki: Path) -> None:
+    """WARNING_ChallengeInvalid keeps the session; a correct AuthorizationReq then opens the services,
+    while ServiceDiscoveryReq right after a refusal is out of sequence."""
+    pki = load_pki(v2glab_pki)
+
+    def session() -> tuple[SeccSession, Any, bytes]:
+        secc = SeccSession(secc_profile(v2glab_pki, "dc"), SessionStore(), new_session_id=lambda: SID)
+        secc.start()
+        offer = {"AppProtocol": [{"ProtocolNamespace": "urn:iso:std:iso:15118:-20:DC", "VersionNumberMajor": 1, "VersionNumberMinor": 0,
+                                  "SchemaID": 1, "Priority": 1}]}
+        secc.receive_data(frame(exi.encode(exi.Message("app", "supportedAppProtocolReq", offer))))
+
+        def send(name: str, body: dict, sig: dict | None = None, session_id: bytes = SID) -> tuple[dict, list]:
+            message = ISO20.wrap(session_id, name, body)
+            if sig is not None:
+                message.content["Header"]["Signature"] = sig
+            events = secc.receive_data(ISO20.envelope.frame(message))
+            return [e.message for e in events if isinstance(e, Send)][-1].body, events
+
+        send("SessionSetupReq", {"EVCCID": "WMIV1234567890ABCDEX"}, session_id=bytes(8))
+        challenge = send("AuthorizationSetupReq", {})[0]["PnC_ASResAuthorizationMode"]["GenChallenge"]
+        return secc, send, challenge
+
+    def authorization(challenge: bytes) -> tuple[dict, dict]:
+        mode, sig = pnc.authorization_mode(pki.contract, challenge)
+        return {"SelectedAuthorizationService": "PnC", "PnC_AReqAuthorizationMode": mode}, sig
+
+    _secc, send, challenge = session()
+    res, events = send("AuthorizationReq", *authorization(bytes(16)))
+    assert res["ResponseCode"] == "WARNING_ChallengeInvalid" and res["EVSEProcessing"] == "Finished"
+    assert not any(isinstance(e, Close) for e in events)
+    assert send("ServiceDiscoveryReq", {})[0]["ResponseCode"] == "FAILED_SequenceError"
+
+    _secc, send, challenge = session()
+    assert send("AuthorizationReq", *authorization(bytes(16)))[0]["ResponseCode"] == "WARNING_ChallengeInvalid"
+    request = authorization(challenge)
+    while (res := send("AuthorizationReq", *request)[0])["EVSEProcessing"] != "Finished":
+        assert res["ResponseCode"] == "OK"
+    assert res["ResponseCode"] == "OK"
+    assert send("ServiceDiscoveryReq", {})[0]["ResponseCode"] == "OK"
 
 
 # --------------------------------------------------------------------------- over TLS 1.3 on ::1

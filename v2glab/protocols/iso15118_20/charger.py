@@ -100,7 +100,7 @@ class Charger(ChargerBase):
         try:
             pki = cached_pki(self.pnc["pki"])
         except PKIError as exc:
-            self.notes.append(f"Plug & Charge check: {pnc.WARNING_GENERAL_PNC_AUTHORIZATION_ERROR}: {exc}")
+            self.notes.append(f"Plug & Charge check refused: {pnc.WARNING_GENERAL_PNC_AUTHORIZATION_ERROR}: {exc}")
             return pnc.WARNING_GENERAL_PNC_AUTHORIZATION_ERROR
         roots = [r for r in (pki.mo_root, pki.v2g_root) if r is not None]
         signature = self.request.content["Header"].get("Signature") if self.request is not None else None
