@@ -235,8 +235,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .trace import Tracer
 
     mode = "dc" if args.dc else "ac"
-    if args.pnc:  # Plug & Charge over TLS: the car installs a contract, then pays with it
-        args.tls = args.cert_install = True
+    if args.pnc:  # Plug & Charge over TLS: the car installs a contract, then pays with it (-20: authorizes with PnC)
+        args.tls = True
+        args.cert_install = "iso15118-20" not in (args.protocol or "")
     tracer = _tracer(args)  # the SECC's view shows every message once
     ev_tracer = Tracer(console=tracer.console, messages=False)
     capture = _capture(args)  # the SECC's view: it sees SDP and every frame of the session
@@ -562,7 +563,7 @@ def build_parser() -> argparse.ArgumentParser:
     secc.add_argument("--no-sdp", action="store_true", help="do not answer SDP")
     secc.add_argument("--sequence-timeout", type=float, help="seconds to wait for the next request (default 60)")
     secc.add_argument("--once", action="store_true", help="exit after the first session")
-    secc.add_argument("--pnc", action="store_true", help="Plug & Charge (ISO 15118-2, needs --tls): offer Contract and the certificate service")
+    secc.add_argument("--pnc", action="store_true", help="Plug & Charge (needs --tls): -2 offers Contract and the certificate service, -20 offers PnC authorization")
     slac_command.add_options(secc)
     secc.set_defaults(func=cmd_secc)
 
@@ -573,9 +574,9 @@ def build_parser() -> argparse.ArgumentParser:
     evcc.add_argument("--sdp-target", default="ff02::1", help="where SDP requests go (default ff02::1)")
     evcc.add_argument("--trust", help="EV trust store: a PEM file or folder (default PKI/ev_trust)")
     evcc.add_argument("--loops", type=int, help="charge-loop requests before stopping")
-    evcc.add_argument("--pnc", action="store_true", help="Plug & Charge (ISO 15118-2, needs --tls): pay with the PKI's contract")
-    evcc.add_argument("--cert-install", action="store_true", help="with --pnc: install a contract certificate first (CertificateInstallation)")
-    evcc.add_argument("--cert-update", action="store_true", help="with --pnc: renew the PKI's contract certificate first (CertificateUpdate)")
+    evcc.add_argument("--pnc", action="store_true", help="Plug & Charge (needs --tls): pay (-2) or authorize (-20 PnC) with the PKI's contract")
+    evcc.add_argument("--cert-install", action="store_true", help="with --pnc: install a contract certificate first (CertificateInstallation; ISO 15118-2 only)")
+    evcc.add_argument("--cert-update", action="store_true", help="with --pnc: renew the PKI's contract certificate first (CertificateUpdate; ISO 15118-2 only)")
     slac_command.add_options(evcc)
     evcc.set_defaults(func=cmd_evcc)
 

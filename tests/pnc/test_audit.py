@@ -57,3 +57,33 @@ def test_pcap_show_prints_the_checks(tmp_path: Path) -> None:
     assert "session 1: CertificateInstallationReq: signature verified with OEMProvisioningCert" in shown.stdout
     assert "session 1: CertificateInstallationRes: signature verified with the CPS leaf" in shown.stdout
     assert "session 1: AuthorizationReq: signature verified with the contract certificate" in shown.stdout
+
+
+def test_iso20_pnc_authorization_is_checked(v2glab_pki: Path) -> None:
+    """-20: PnC_AReqAuthorizationMode (CommonMessages fragment) with the contract leaf it carries,
+    and its GenChallenge against AuthorizationSetupRes's."""
+    ev = evcc_profile(v2glab_pki, "dc")
+    ev["protocols"] = ["iso15118-20"]
+    messages, secc, evcc = run_pair(secc_profile(v2glab_pki, "dc"), ev)
+    assert secc.ok and evcc.ok
+    lines = [line for line in map(SignatureAudit().observe, messages) if line]
+    assert lines and set(lines) == {"AuthorizationReq: signature verified with the contract certificate"}
+    audit, tampered = SignatureAudit(), []
+    for message in messages:
+        if message.body_name == "AuthorizationReq":
+            message = copy.deepcopy(message)
+            message.body["PnC_AReqAuthorizationMode"]["GenChallenge"] = bytes(16)
+        tampered.append(audit.observe(message))
+    auth = next(line for line in tampered if line and line.startswith("AuthorizationReq"))
+    assert "signature INVALID (digest of PnC_AReqAuthorizationMode" in auth and "not the one of AuthorizationSetupRes" in auth
+
+
+def test_pcap_show_checks_an_iso20_pnc_demo(tmp_path: Path) -> None:
+    capture = tmp_path / "pnc20.pcapng"
+    demo = subprocess.run([sys.executable, "-m", "v2glab.cli", "demo", "--pnc", "--dc", "--protocol", "iso15118-20", "--quiet", "--pcap", str(capture)],
+                          capture_output=True, text=True, timeout=60)
+    assert demo.returncode == 0 and "(DC, TLS, Plug & Charge): PASS" in demo.stdout, demo.stdout + demo.stderr
+    shown = subprocess.run([sys.executable, "-m", "v2glab.cli", "pcap", "show", str(capture)], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert "session 1: AuthorizationReq: signature verified with the contract certificate" in shown.stdout
+    assert "PnC_ASResAuthorizationMode" in shown.stdout

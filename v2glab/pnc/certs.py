@@ -124,16 +124,18 @@ def _name(cert: x509.Certificate) -> str:
 
 def check_chain(leaf_der: bytes, sub_ca_ders: Sequence[bytes], roots: Iterable[x509.Certificate], *,
                 now: dt.datetime | None = None, leaf_dc: str | None = None, emaid: str | None = None,
-                revocations: Revocations | None = None, canceled_emaids: Iterable[str] = ()) -> ChainResult:
+                revocations: Revocations | None = None, canceled_emaids: Iterable[str] = (),
+                max_sub_cas: int = MAX_SUB_CAS) -> ChainResult:
     """Check one chain; returns the parsed chain or raises PnCError with the response code.
 
+    ``max_sub_cas``: 2 in ISO 15118-2; ISO 15118-20's SubCertificatesType allows 3.
     ``emaid`` (contract chains): the eMAID the message names; it must be the leaf's CN.
     """
     now = now or dt.datetime.now(dt.timezone.utc)
     leaf = parse(leaf_der, "the leaf certificate")
     subs = [parse(d, f"Sub-CA certificate {i + 1}") for i, d in enumerate(sub_ca_ders)]
-    if not subs or len(subs) > MAX_SUB_CAS:
-        raise PnCError(FAILED_CERT_CHAIN_ERROR, f"{len(subs)} Sub-CA certificates; ISO 15118-2 chains have 1 or 2")
+    if not subs or len(subs) > max_sub_cas:
+        raise PnCError(FAILED_CERT_CHAIN_ERROR, f"{len(subs)} Sub-CA certificates; these chains have 1 to {max_sub_cas}")
     trusted = list(roots)
     if not trusted:
         raise PnCError(FAILED_NO_CERTIFICATE_AVAILABLE, "no root certificate to validate this chain against")

@@ -4,7 +4,8 @@ Each signed element is EXI-encoded as a fragment with the full ISO 15118-2 gramm
 digested with SHA-256; SignedInfo lists one Reference per element (URI ``#<Id>``, the EXI
 canonicalization as its only transform); SignedInfo itself is encoded as a fragment of
 the xmldsig grammar and signed with ECDSA P-256 / SHA-256; SignatureValue is r || s,
-32 bytes each, not DER.
+32 bytes each, not DER. ISO 15118-20 signs elements of its messages the same way, their
+fragments encoded with the message's grammar (``schema``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .errors import FAILED_SIGNATURE_ERROR, PnCError
 CANONICAL_EXI = "http://www.w3.org/TR/canonical-exi/"
 ECDSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
 SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
+GRAMMAR = "iso15118-2"  # the grammar of the signed elements' fragments unless the caller names another
 
 # (element name, content with its '@Id'), e.g. ("AuthorizationReq", {"@Id": "ID1", "GenChallenge": ...})
 SignedElement = tuple[str, Any]
@@ -34,20 +36,21 @@ def element_id(content: Any) -> str:
     return content["@Id"] if isinstance(content, dict) and "@Id" in content else ""
 
 
-def digest(element: str, content: Any, validate: bool = True) -> bytes:
-    """SHA-256 over the element's EXI fragment (full ISO 15118-2 grammar); ``validate=False``
-    digests content that breaks a facet on purpose (a negative test)."""
-    return hashlib.sha256(exi.encode_fragment(element, content, validate=validate)).digest()
+def digest(element: str, content: Any, schema: str = GRAMMAR, validate: bool = True) -> bytes:
+    """SHA-256 over the element's EXI fragment (the full ISO 15118-2 grammar; ISO 15118-20: its
+    message's grammar, ``iso15118-20-CommonMessages`` for every signed element, as Josev does);
+    ``validate=False`` digests content that breaks a facet on purpose (a negative test)."""
+    return hashlib.sha256(exi.encode_fragment(element, content, schema=schema, validate=validate)).digest()
 
 
-def signed_info(elements: Sequence[SignedElement], validate: bool = True) -> dict[str, Any]:
+def signed_info(elements: Sequence[SignedElement], schema: str = GRAMMAR, validate: bool = True) -> dict[str, Any]:
     references = []
     for name, content in elements:
         references.append({
             "@URI": "#" + element_id(content),
             "Transforms": {"Transform": [{"@Algorithm": CANONICAL_EXI}]},
             "DigestMethod": {"@Algorithm": SHA256},
-            "DigestValue": digest(name, content, validate),
+            "DigestValue": digest(name, content, schema, validate),
         })
     return {
         "CanonicalizationMethod": {"@Algorithm": CANONICAL_EXI},
@@ -63,9 +66,9 @@ def signature_value(info: dict[str, Any], key: ec.EllipticCurvePrivateKey) -> by
     return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
 
-def sign(elements: Sequence[SignedElement], key: ec.EllipticCurvePrivateKey, validate: bool = True) -> dict[str, Any]:
-    """The header's Signature element for ``elements``, signed with ``key``."""
-    info = signed_info(elements, validate)
+def sign(elements: Sequence[SignedElement], key: ec.EllipticCurvePrivateKey, schema: str = GRAMMAR, validate: bool = True) -> dict[str, Any]:
+    """The header's Signature element for ``elements`` (fragments of ``schema``), signed with ``key``."""
+    info = signed_info(elements, schema, validate)
     return {"SignedInfo": info, "SignatureValue": signature_value(info, key)}
 
 
@@ -74,8 +77,8 @@ def _fail(code: str, reason: str) -> PnCError:
 
 
 def verify(signature: Any, elements: Sequence[SignedElement], public_key: ec.EllipticCurvePublicKey,
-           failure: str = FAILED_SIGNATURE_ERROR) -> None:
-    """Check a received Signature over ``elements``; raises PnCError(``failure``) with the reason.
+           failure: str = FAILED_SIGNATURE_ERROR, schema: str = GRAMMAR) -> None:
+    """Check a received Signature over ``elements`` (fragments of ``schema``); raises PnCError(``failure``) with the reason.
 
     Every element needs exactly one Reference whose digest matches, and no Reference may
     point elsewhere; the algorithms must be the ones ISO 15118-2 fixes.
@@ -108,7 +111,7 @@ def verify(signature: Any, elements: Sequence[SignedElement], public_key: ec.Ell
         if [t.get("@Algorithm") for t in transforms] != [CANONICAL_EXI]:
             raise _fail(failure, f"Reference {uri}: the only Transform must be {CANONICAL_EXI}")
         try:
-            computed = digest(name, content)
+            computed = digest(name, content, schema)
         except EXIError as exc:
             raise _fail(failure, f"{name} cannot be encoded for its digest: {exc}") from None
         if ref.get("DigestValue") != computed:

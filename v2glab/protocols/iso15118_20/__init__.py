@@ -1,4 +1,4 @@
-"""ISO 15118-20:2022, AC and DC with EIM, Scheduled and Dynamic, with BPT, as a protocol plug-in.
+"""ISO 15118-20:2022, AC and DC with EIM or PnC, Scheduled and Dynamic, with BPT, as a protocol plug-in.
 
 The car offers the namespace of its energy mode (-20:DC or -20:AC, major version 1);
 the SECC accepts both. Which energy service runs is fixed later, by ServiceSelection.

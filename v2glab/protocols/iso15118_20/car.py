@@ -1,4 +1,8 @@
-"""The simulated ISO 15118-20 car: EIM, AC or DC, Scheduled or Dynamic, with or without BPT.
+"""The simulated ISO 15118-20 car: EIM or PnC, AC or DC, Scheduled or Dynamic, with or without BPT.
+
+With ``payment_option = "Contract"`` (--pnc) it authorizes with PnC when the SECC lists it,
+signing PnC_AReqAuthorizationMode with its contract key, and else with EIM, as Josev's EV
+does; a WARNING AuthorizationRes ends its session (it names the code).
 
 The profile's ``requested_mode`` picks AC or DC; ``[evcc.iso15118_20]`` the control
 mode, BPT and its limits, how the session ends (``charging_session``: Terminate or
@@ -10,7 +14,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from ...pki import PKIError, cached_pki
+from ...pnc import PnCError
 from ..simulator import CarBase, SessionFailed, Step
+from . import pnc
 from .charger import AC_BPT_SERVICE, AC_SERVICE, CONTROL_MODE_VALUES, DC_BPT_SERVICE, DC_SERVICE
 from .values import rational, value_of
 
@@ -37,6 +44,9 @@ class Car(CarBase):
         self.parameter_set_id = 1
         self.schedule_tuple_id: int | None = None
         self.precharged_sent = False
+        # Plug & Charge (--tls --pnc: payment_option = "Contract"): what the SECC offered decides
+        self.authorization = "EIM"
+        self.pnc_request: tuple[dict[str, Any], dict[str, Any]] | None = None  # (PnC_AReqAuthorizationMode, Signature)
 
     # -- values ------------------------------------------------------------------
     def _dc(self, name: str) -> dict[str, int]:
@@ -69,6 +79,10 @@ class Car(CarBase):
         return {}
 
     def build_AuthorizationReq(self) -> dict[str, Any]:
+        if self.authorization == "PnC" and self.pnc_request is not None:
+            mode, signature = self.pnc_request  # repeats while Ongoing: the same element and Signature [V2G20-1582]
+            self.header = {"Signature": signature}
+            return {"SelectedAuthorizationService": "PnC", "PnC_AReqAuthorizationMode": mode}
         return {"SelectedAuthorizationService": "EIM", "EIM_AReqAuthorizationMode": {}}
 
     def build_ServiceDiscoveryReq(self) -> dict[str, Any]:
@@ -184,11 +198,39 @@ class Car(CarBase):
         return "AuthorizationSetupReq", {}
 
     def after_AuthorizationSetupRes(self, body: dict[str, Any]) -> Step:
-        if "EIM" not in body.get("AuthorizationServices", []):
-            raise SessionFailed(f"the SECC offers {', '.join(body.get('AuthorizationServices', []))}, not EIM")
+        services = body.get("AuthorizationServices", [])
+        if self.profile["payment_option"] == "Contract":
+            if self.profile["pnc"]["cert_install"] or self.profile["pnc"]["cert_update"]:
+                raise SessionFailed("Plug & Charge: ISO 15118-20 CertificateInstallation is not implemented in v2glab's car")
+            offer = body.get("PnC_ASResAuthorizationMode")
+            if "PnC" in services and offer is not None:
+                return "AuthorizationReq", self._pnc_authorization(offer["GenChallenge"])
+            # as Josev's EV does: without PnC on offer, identify by EIM (a card, an app)
+            self.notes.append(f"Plug & Charge: the SECC offers {', '.join(services)}, not PnC; authorizing with EIM instead")
+        if "EIM" not in services:
+            raise SessionFailed(f"the SECC offers {', '.join(services)}, not EIM")
+        self.authorization = "EIM"
         return "AuthorizationReq", self.build_AuthorizationReq()
 
+    def _pnc_authorization(self, challenge: bytes) -> dict[str, Any]:
+        try:
+            contract = cached_pki(self.profile["pnc"]["pki"]).contract
+        except PKIError as exc:
+            raise SessionFailed(f"Plug & Charge: {exc}") from None
+        if contract is None or contract.key is None:
+            raise SessionFailed("Plug & Charge: no contract certificate and key in the PKI")
+        try:
+            self.pnc_request = pnc.authorization_mode(contract, challenge)
+        except PnCError as exc:
+            raise SessionFailed(f"Plug & Charge: {exc.reason}") from None
+        self.authorization = "PnC"
+        self.notes.append(f"Plug & Charge: PnC_AReqAuthorizationMode with the GenChallenge and the contract chain of "
+                          f"{pnc.certs.common_name(contract.certificate)}, signed with the contract key")
+        return self.build_AuthorizationReq()
+
     def after_AuthorizationRes(self, body: dict[str, Any]) -> Step:
+        if body["ResponseCode"].startswith("WARNING"):  # refused; a FAILED one ended the session already
+            raise SessionFailed(f"AuthorizationRes: {body['ResponseCode']}: the SECC refused the {self.authorization} authorization")
         if body["EVSEProcessing"] != "Finished":
             self.again("Authorization")  # the same request again, only the TimeStamp changes [V2G20-1582]
             return "AuthorizationReq", self.build_AuthorizationReq(), REPEAT_PAUSE

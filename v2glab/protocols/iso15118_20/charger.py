@@ -1,17 +1,23 @@
-"""The simulated ISO 15118-20 charger: EIM, AC and DC, Scheduled and Dynamic, with or without BPT.
+"""The simulated ISO 15118-20 charger: EIM (and PnC with ``[secc.pnc]``), AC and DC, Scheduled and
+Dynamic, with or without BPT.
 
 What it offers comes from the profile (``[secc.iso15118_20]``): the energy transfer
 services follow the energy modes (AC 1, DC 2) and ``bpt`` (AC_BPT 5, DC_BPT 6); each
 service has one parameter set per control mode in ``control_modes`` (ParameterSetID 1,
 2, ...). Later requests are checked against what the EV selected, with the response
-codes libiso15118 and Josev use (../shared/docs/iso15118-20-behaviour.md §4).
+codes libiso15118 and Josev use (../shared/docs/iso15118-20-behaviour.md §4). Plug & Charge
+authorization (``pnc.py``): AuthorizationSetupRes lists PnC with a fresh GenChallenge, and the
+signed PnC_AReqAuthorizationMode is checked; a refusal is a WARNING that keeps the session.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
+from ...pki import PKIError, cached_pki
+from ...pnc import PnCError, Revocations
 from ..simulator import ChargerBase, Refused
+from . import pnc
 from .values import rational, value_of
 
 AC_SERVICE, DC_SERVICE, AC_BPT_SERVICE, DC_BPT_SERVICE = 1, 2, 5, 6
@@ -30,6 +36,10 @@ class Charger(ChargerBase):
         self.control_mode: str | None = None  # Scheduled or Dynamic, from the selected parameter set
         self.channel = "Charge"  # BPT_ChannelSelection of the last PowerDeliveryReq
         self.detailed: set[int] = set()
+        # Plug & Charge (``[secc.pnc]``, --tls --pnc): the GenChallenge of AuthorizationSetupRes
+        self.pnc = profile["pnc"]
+        self.challenge: bytes | None = None
+        self.authorized_by: str | None = None  # EIM or PnC, once an AuthorizationReq passed its checks
 
     # -- what this charger offers -------------------------------------------------------
     def services(self) -> list[int]:
@@ -55,16 +65,57 @@ class Charger(ChargerBase):
         code = "OK_OldSessionJoined" if self.rejoined else "OK_NewSessionEstablished"
         return {"ResponseCode": code, "EVSEID": self.profile["evse_id"]}
 
+    def authorization_services(self) -> list[str]:
+        return ["EIM", "PnC"] if self.pnc["enabled"] else ["EIM"]
+
     def AuthorizationSetupReq(self, req: dict[str, Any]) -> dict[str, Any]:
-        # EIM only: the EIM branch, no GenChallenge ([V2G20-2567], as Josev does without PnC)
-        return {"ResponseCode": "OK", "AuthorizationServices": ["EIM"], "CertificateInstallationService": False,
-                "EIM_ASResAuthorizationMode": {}}
+        body: dict[str, Any] = {"ResponseCode": "OK", "AuthorizationServices": self.authorization_services(),
+                                "CertificateInstallationService": False}  # no -20 CertificateInstallation yet
+        if not self.pnc["enabled"]:
+            # EIM only: the EIM branch, no GenChallenge ([V2G20-2567], as Josev does without PnC)
+            return {**body, "EIM_ASResAuthorizationMode": {}}
+        self.challenge = pnc.new_gen_challenge()  # fresh for every AuthorizationSetup
+        return {**body, "PnC_ASResAuthorizationMode": pnc.setup_mode(self.challenge)}
 
     def AuthorizationReq(self, req: dict[str, Any]) -> dict[str, Any]:
-        if req["SelectedAuthorizationService"] != "EIM":  # [V2G20-2209] not offered
+        selected = req["SelectedAuthorizationService"]
+        if selected not in self.authorization_services():  # [V2G20-2209] not offered
             return {"ResponseCode": "WARNING_AuthorizationSelectionInvalid", "EVSEProcessing": "Finished"}
+        code = "OK"
+        # PnC: the first AuthorizationReq is checked; its repeats while Ongoing are the same request [V2G20-1582]
+        if selected == "PnC" and self.authorized_by != "PnC":
+            checked = self.check_pnc(req)
+            if checked.startswith("WARNING"):
+                return {"ResponseCode": checked, "EVSEProcessing": "Finished"}
+            code = checked
+        self.authorized_by = selected
         processing = "Ongoing" if self.ongoing("authorization_left") else "Finished"
-        return {"ResponseCode": "OK", "EVSEProcessing": processing}
+        return {"ResponseCode": code, "EVSEProcessing": processing}
+
+    def check_pnc(self, req: dict[str, Any]) -> str:
+        """The -20 PnC checks (``pnc.check_authorization``): OK, OK_CertificateExpiresSoon or a WARNING
+        code; FAILED_SignatureError is refused (it ends the session)."""
+        if "PnC_AReqAuthorizationMode" not in req:
+            raise Refused("FAILED", "AuthorizationReq selects PnC without PnC_AReqAuthorizationMode")
+        try:
+            pki = cached_pki(self.pnc["pki"])
+        except PKIError as exc:
+            self.notes.append(f"Plug & Charge check refused: {pnc.WARNING_GENERAL_PNC_AUTHORIZATION_ERROR}: {exc}")
+            return pnc.WARNING_GENERAL_PNC_AUTHORIZATION_ERROR
+        roots = [r for r in (pki.mo_root, pki.v2g_root) if r is not None]
+        signature = self.request.content["Header"].get("Signature") if self.request is not None else None
+        try:
+            chain = pnc.check_authorization(req["PnC_AReqAuthorizationMode"], signature, self.challenge, roots,
+                                            revocations=Revocations(crls=pki.crls) if pki.crls else None)
+        except PnCError as exc:
+            self.notes.append(f"Plug & Charge check {'FAILED' if exc.response_code.startswith('FAILED') else 'refused'}: {exc}")
+            if exc.response_code.startswith("FAILED"):
+                raise Refused(exc.response_code, exc.reason) from None
+            return exc.response_code
+        self.notes.append(f"Plug & Charge: AuthorizationReq signature over PnC_AReqAuthorizationMode (contract key), GenChallenge "
+                          f"and contract chain of {pnc.certs.common_name(chain.leaf)} up to {pnc.certs.common_name(chain.root)} "
+                          f"verified ({chain.response_code})")
+        return chain.response_code
 
     def ServiceDiscoveryReq(self, req: dict[str, Any]) -> dict[str, Any]:
         wanted = set((req.get("SupportedServiceIDs") or {}).get("ServiceID", [])) or None
@@ -270,8 +321,9 @@ class Charger(ChargerBase):
         self.paused = req["ChargingSession"] == "Pause"  # the EV may come back with its SessionID
         return {"ResponseCode": "OK"}
 
-    # Plug & Charge and metering confirmation are not offered yet.
+    # CertificateInstallation (AuthorizationSetupRes says CertificateInstallationService = false) and
+    # metering confirmation are not offered yet.
     def CertificateInstallationReq(self, req: dict[str, Any]) -> dict[str, Any]:
-        raise Refused("FAILED", "Plug & Charge is not offered by this SECC yet")
+        raise Refused("FAILED", "ISO 15118-20 CertificateInstallation is not offered by this SECC yet")
 
     MeteringConfirmationReq = VehicleCheckInReq = VehicleCheckOutReq = CertificateInstallationReq

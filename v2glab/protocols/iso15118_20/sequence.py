@@ -10,6 +10,7 @@ is FAILED_SequenceError in the response type of the received request.
 from __future__ import annotations
 
 from ..base import STOP, SequenceTable, row
+from .pnc import REFUSALS
 
 FINISHED = {"res.EVSEProcessing": "Finished"}
 AC, DC = {"session.mode": "AC"}, {"session.mode": "DC"}
@@ -25,6 +26,8 @@ SEQUENCE = SequenceTable(
         row("SessionSetupRes", {"AC_ChargeParameterDiscoveryReq", STOP}, {**RESUMED, **AC}),
         row("SessionSetupRes", {"AuthorizationSetupReq", STOP}),
         row("AuthorizationSetupRes", {"AuthorizationReq", STOP}),
+        # a refused authorization (a WARNING with Finished) does not open the services: try again or stop
+        row("AuthorizationRes", {"AuthorizationReq", STOP}, {"res.ResponseCode": REFUSALS}),
         row("AuthorizationRes", {"ServiceDiscoveryReq", STOP}, FINISHED),
         row("AuthorizationRes", {"AuthorizationReq", STOP}, source="[V2G20-1582]"),
         row("ServiceDiscoveryRes", {"ServiceDetailReq", STOP}),
