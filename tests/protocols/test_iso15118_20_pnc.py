@@ -280,7 +280,7 @@ def _tls_fault(fault: str, pki_dir: Path, tmp: Path) -> tuple[dict, dict | None,
     if fault == "revoked":
         bad = contract_fault(pki, "revoked")
         secc_dir = shutil.copytree(pki_dir, tmp / "secc")
-        (secc_dir / "crls").mkdir()
+        (secc_dir / "crls").mkdir(exist_ok=True)  # pki init makes it (with its own revoked serial)
         (secc_dir / "crls" / "mo.pem").write_bytes(revocation_list(pki, [bad.certificate]).public_bytes(serialization.Encoding.PEM))
         return secc_profile(secc_dir, "dc"), evcc_profile(with_contract(pki_dir, tmp / "ev", bad), "dc"), "WARNING_CertificateRevoked"
     if fault == "wrong_challenge":
