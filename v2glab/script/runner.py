@@ -519,7 +519,8 @@ class ScriptRunner:
         return None
 
     # -- the engine, playing the steps the script does not take ---------------------------------------
-    def _perform(self, events: list[Any]) -> None:
+    def _perform(self, events: list[Any], close: bool = True) -> None:
+        """``close=False``: the engine's end of the session leaves the connection open (the script goes on)."""
         for event in events:
             if isinstance(event, Send):
                 self._write(event.frame, event.message)
@@ -530,7 +531,7 @@ class ScriptRunner:
             elif isinstance(event, Close):
                 self.engine_outcome = event
                 self.tracer.note(self.ROLE, f"engine: session {'ended' if event.ok else 'FAILED'}: {event.reason}")
-                if self.conn is not None:
+                if self.conn is not None and close:
                     self.conn.close()
             elif isinstance(event, StartTimer):
                 if self._engine_timer is not None:
@@ -935,7 +936,10 @@ class ScriptRunner:
                     self._perform(self.engine.answer(item))
                 else:
                     if self.strict or self.engine.delivers(item):
-                        self._perform(self.engine.script_received(item))
+                        # a response the script took: what follows is the script's to see (does the charger
+                        # close after FAILED or SessionStopRes?), so the car's end of the session does not close
+                        # the connection; the script, or its end, does
+                        self._perform(self.engine.script_received(item), close=False)
                         break
                     self._perform(self.engine.handle(item))
             if send_after is not None:
