@@ -321,3 +321,21 @@ def test_the_car_engine_leaves_closing_to_the_peer_after_a_response_the_script_t
     assert "FAIL Evcc.Check_ConnectionClosed: still open after 500 ms" in car.stdout
     assert "PASS Evcc.Check_ConnectionClosed: closed by the peer" in car.stdout
     assert "2 of 3 checks passed" in car.stderr
+
+
+def test_the_car_engines_steps_wait_by_their_own_timeout_not_the_scripts(tmp_path: Path) -> None:
+    """An EV script's first call is a CurrentDemand step (250 ms, DIN Table 75); the engine plays the session
+    before it, and a CableCheckRes 600 ms late is within that step's own 2 s: the script still gets its turn."""
+    charger = tmp_path / "slow_cable_check.lua"
+    charger.write_text("Secc.Receive_CableCheckReq_001()\nSecc.Set_SendDelay(600)\nSecc.Send_CableCheckRes_001()\n")
+    ev = tmp_path / "current_demand_first.lua"
+    ev.write_text(
+        "Evcc.Send_CurrentDemandReq_001()\n"
+        "Evcc.Receive_CurrentDemandRes_001()\n"
+        "Evcc.Check_CurrentDemandRes_ResponseCode(ResponseCodeType.OK)\n"
+    )
+    din = ["--profile", "dc", "--protocol", "din70121"]
+    secc, car = script_secc([str(charger), *din], ["run", str(ev), "--role", "evcc", *din])
+    assert car.returncode == 0, car.stdout[-3000:] + car.stderr
+    assert "1 of 1 checks passed" in car.stderr
+    assert "CableCheckRes  (+6" in car.stdout  # the late answer really was late

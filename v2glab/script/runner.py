@@ -342,12 +342,18 @@ class ScriptRunner:
         self._arm()
         return WAIT
 
-    def _arm(self) -> None:
-        """(Re)start the timer of the current wait: it restarts whenever the engine plays a step."""
+    def _arm(self, step_timeout: float | None = None) -> None:
+        """(Re)start the timer of the current wait: it restarts whenever the engine plays a step.
+
+        ``step_timeout``: the engine's step has a limit of its own (the car waits V2G_EVCC_Msg_Timeout
+        of its own request, not of the script's, e.g. 2 s for CableCheckRes before a CurrentDemand call).
+        """
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         timeout, on_timeout = self._want_timeout
+        if timeout is not None and step_timeout is not None:
+            timeout = step_timeout
         if timeout is not None:
             self._timer = self.loop.call_later(timeout, self._timed_out, on_timeout)
 
@@ -526,8 +532,11 @@ class ScriptRunner:
                 self._write(event.frame, event.message)
                 if event.message is not None:
                     self.session.on_sent(event.message)
-                if self._want is not None:
-                    self._arm()  # the engine played a step: the script's wait starts again from here
+                if self._want is not None:  # the engine played a step: the script's wait starts again from here
+                    # the car's own step, not the request whose response the script waits for
+                    own = self.role == "evcc" and event.message is not None and not self.engine.deliver_next
+                    played = event.message.body_name if own else None
+                    self._arm(self._engine_step_timeout(played) if played else None)
             elif isinstance(event, Close):
                 self.engine_outcome = event
                 self.tracer.note(self.ROLE, f"engine: session {'ended' if event.ok else 'FAILED'}: {event.reason}")
@@ -862,6 +871,12 @@ class ScriptRunner:
     def _do_check_received(self, f: api.Function, args: Any) -> bool:
         last = self.session.last_received
         return last is not None and last.body_name == f.message
+
+    def _engine_step_timeout(self, request: str) -> float | None:
+        """How long the car's engine waits for the answer to its own ``request`` (scaled as the profile says)."""
+        if request in APP_MESSAGES:
+            return None
+        return self._receive_timeout(request) * self.profile["timers"]["msg_timeout_scale"]
 
     def _receive_timeout(self, message: str) -> float:
         if self.role == "secc":
