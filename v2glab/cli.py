@@ -333,7 +333,8 @@ def cmd_test(args: argparse.Namespace) -> int:
     from .script.runner import ScriptRunner
 
     # A case speaks one protocol: --protocol names it (the first of a list), else ISO 15118-2.
-    protocol = parse_list(args.protocol)[0].name if args.protocol else testcases.DEFAULT_PROTOCOL
+    chosen = parse_list(args.protocol)[0] if args.protocol else None
+    protocol = chosen.name if chosen else testcases.DEFAULT_PROTOCOL
     if args.list:
         for name in [protocol] if args.protocol else testcases.protocols():
             for side in testcases.SIDES:
@@ -343,8 +344,11 @@ def cmd_test(args: argparse.Namespace) -> int:
     if args.side is None:
         raise V2GError("test: name the side under test (secc or evcc), or --list")
     role = "evcc" if args.side == "secc" else "secc"  # v2glab plays the other side
-    profile = _profile(role, args, args.profile or "ac")
+    dc_only = chosen is not None and "AC" not in chosen.energy  # DIN SPEC 70121: its suite needs a DC profile
+    profile = _profile(role, args, args.profile or ("dc" if dc_only else "ac"))
     profile["protocols"] = [protocol]  # offered (EV) or enabled (charger): only the cases' protocol
+    if dc_only and testcases.profile_kind(profile) != "DC":
+        raise V2GError(f"test: {chosen.title} is DC only: use a DC profile (--profile dc)")
     selected = testcases.cases(args.side, args.case, testcases.profile_kind(profile), protocol)
     if not selected:
         raise V2GError(f"test: no {protocol} case matches {args.case!r}")

@@ -201,3 +201,15 @@ def test_din_failed_responses_carry_the_dc_members(request_name: str) -> None:
         assert shutdown <= res.body["DC_EVSEChargeParameter"]["DC_EVSEStatus"].items()
     else:
         assert shutdown <= res.body["DC_EVSEStatus"].items()
+
+
+@pytest.mark.parametrize(("field", "value"), [("EVSENotification", "StopCharging"), ("EVSEStatusCode", "EVSE_Shutdown"),
+                                              ("EVSEStatusCode", "EVSE_EmergencyShutdown"), ("EVSENotification", "None")])
+def test_the_din_car_ends_the_charge_loop_when_the_charger_asks(field: str, value: str) -> None:
+    """CurrentDemandRes with StopCharging or a shutdown: PowerDeliveryReq(ReadyToChargeState=false) next; else the loop goes on."""
+    car = DIN.car(profiles()[1])
+    status = {"EVSEIsolationStatus": "Valid", "EVSEStatusCode": "EVSE_Ready", "NotificationMaxDelay": 0, "EVSENotification": "None", field: value}
+    name, body, *_ = car.step("CurrentDemandRes", {"ResponseCode": "OK", "DC_EVSEStatus": status})
+    stops = value != "None"
+    assert (name, body.get("ReadyToChargeState")) == (("PowerDeliveryReq", False) if stops else ("CurrentDemandReq", None))
+    assert car.stopping is stops

@@ -297,3 +297,47 @@ def test_an_empty_script_leaves_the_whole_din_session_to_the_engine(tmp_path: Pa
     _secc, ev_script = pair(["secc", "--once", "--quiet", "--profile", "dc", "--protocol", "din70121"],
                             ["run", str(script), "--role", "evcc", "--quiet", "--profile", "dc", "--protocol", "din70121"])
     assert ev_script.returncode == 0 and _secc.returncode == 0, ev_script.stderr + _secc.stderr
+
+
+def test_the_car_engine_leaves_closing_to_the_peer_after_a_response_the_script_took(tmp_path: Path) -> None:
+    """A FAILED response the EV script received ends the engine's session, but the connection stays open:
+    Check_ConnectionClosed judges the charger (does it close?), not v2glab's own car."""
+    charger = tmp_path / "failed_but_open.lua"
+    charger.write_text(
+        "Secc.Receive_ServiceDiscoveryReq_001()\n"
+        "Secc.Set_ServiceDiscoveryRes_ResponseCode(ResponseCodeType.FAILED)\n"
+        "Secc.Send_ServiceDiscoveryRes_001()\n"
+        "Sleep(1500)  -- a charger that does not close after FAILED\n"
+        "Close_Connection()\n"
+    )
+    ev = tmp_path / "expects_close.lua"
+    ev.write_text(
+        "Evcc.Send_ServiceDiscoveryReq_001()\n"
+        "Evcc.Receive_ServiceDiscoveryRes_001()\n"
+        "Evcc.Check_ServiceDiscoveryRes_ResponseCode(ResponseCodeType.FAILED)\n"
+        "Evcc.Check_ConnectionClosed(500)\n"
+        "Evcc.Check_ConnectionClosed(3000)  -- the charger's own close, 1.5 s after its answer\n"
+    )
+    secc, car = script_secc([str(charger)], ["run", str(ev), "--role", "evcc"])
+    assert car.returncode == 1, car.stderr
+    assert "FAIL Evcc.Check_ConnectionClosed: still open after 500 ms" in car.stdout
+    assert "PASS Evcc.Check_ConnectionClosed: closed by the peer" in car.stdout
+    assert "2 of 3 checks passed" in car.stderr
+
+
+def test_the_car_engines_steps_wait_by_their_own_timeout_not_the_scripts(tmp_path: Path) -> None:
+    """An EV script's first call is a CurrentDemand step (250 ms, DIN Table 75); the engine plays the session
+    before it, and a CableCheckRes 600 ms late is within that step's own 2 s: the script still gets its turn."""
+    charger = tmp_path / "slow_cable_check.lua"
+    charger.write_text("Secc.Receive_CableCheckReq_001()\nSecc.Set_SendDelay(600)\nSecc.Send_CableCheckRes_001()\n")
+    ev = tmp_path / "current_demand_first.lua"
+    ev.write_text(
+        "Evcc.Send_CurrentDemandReq_001()\n"
+        "Evcc.Receive_CurrentDemandRes_001()\n"
+        "Evcc.Check_CurrentDemandRes_ResponseCode(ResponseCodeType.OK)\n"
+    )
+    din = ["--profile", "dc", "--protocol", "din70121"]
+    secc, car = script_secc([str(charger), *din], ["run", str(ev), "--role", "evcc", *din])
+    assert car.returncode == 0, car.stdout[-3000:] + car.stderr
+    assert "1 of 1 checks passed" in car.stderr
+    assert "CableCheckRes  (+6" in car.stdout  # the late answer really was late

@@ -28,29 +28,32 @@ def _junit(path: Path) -> dict[str, str]:
     return out
 
 
-def _charger_suite(kind: str, tmp: Path) -> tuple[int, dict[str, str]]:
-    secc, port = start_server(["v2glab", "secc", "--host", "::1", "--no-sdp", "--quiet", "--profile", kind])
+def _charger_suite(kind: str, tmp: Path, protocol: str | None = None) -> tuple[int, dict[str, str]]:
+    """``protocol``: that protocol's suite against a charger that enables only it (default: ISO 15118-2's, the profile's protocols)."""
+    chosen = ["--protocol", protocol] if protocol else []
+    secc, port = start_server(["v2glab", "secc", "--host", "::1", "--no-sdp", "--quiet", "--profile", kind, *chosen])
     try:
-        junit = tmp / f"secc-{kind}.xml"
+        junit = tmp / f"secc-{protocol or 'default'}-{kind}.xml"
         done = subprocess.run([*V2GLAB, "test", "secc", "--host", "::1", "--port", str(port), "--profile", kind, "--quiet",
-                               "--junit", str(junit)], capture_output=True, text=True, timeout=300)
+                               "--junit", str(junit), *chosen], capture_output=True, text=True, timeout=300)
         return done.returncode, _junit(junit)
     finally:
         secc.kill()
         secc.wait()
 
 
-def _car_suite(kind: str, tmp: Path) -> tuple[int, dict[str, str]]:
+def _car_suite(kind: str, tmp: Path, protocol: str | None = None) -> tuple[int, dict[str, str]]:
     """`v2glab test evcc` listens anew for each case (port 0: printed); a fresh v2glab EV connects to each."""
-    junit = tmp / f"evcc-{kind}.xml"
+    chosen = ["--protocol", protocol] if protocol else []
+    junit = tmp / f"evcc-{protocol or 'default'}-{kind}.xml"
     tester = subprocess.Popen([*V2GLAB, "test", "evcc", "--host", "::1", "--port", "0", "--no-sdp", "--profile", kind, "--quiet",
-                               "--junit", str(junit)], stderr=subprocess.PIPE, text=True)
+                               "--junit", str(junit), *chosen], stderr=subprocess.PIPE, text=True)
     cars = []
     try:
         for line in tester.stderr:
             match = LISTENING.search(line.rstrip())
             if match:  # readiness of this case's listener
-                cars.append(subprocess.Popen([*V2GLAB, "evcc", "--host", "::1", "--port", match.group(1), "--profile", kind, "--quiet"],
+                cars.append(subprocess.Popen([*V2GLAB, "evcc", "--host", "::1", "--port", match.group(1), "--profile", kind, "--quiet", *chosen],
                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         code = tester.wait(timeout=300)
     finally:
@@ -114,9 +117,10 @@ def test_list_shows_every_case_with_its_purpose() -> None:
     listed = [tuple(line.split()[:2]) for line in lines]
     assert listed == [(c.protocol, c.name) for p in testcases.protocols() for side in testcases.SIDES for c in testcases.cases(side, protocol=p)]
     assert all(re.match(r"[\w.-]+  TC_(SECC|EVCC)_(AC|DC|CMN)_\w+  \S", line) for line in lines)
-    iso2 = [name for protocol, name in listed if protocol == "iso15118-2"]
-    assert len([n for n in iso2 if n.startswith("TC_SECC_")]) >= 30
-    assert len([n for n in iso2 if n.startswith("TC_EVCC_")]) >= 30
+    for suite, at_least in {"iso15118-2": 30, "din70121": 15}.items():  # issue 11: per side
+        names = [name for protocol, name in listed if protocol == suite]
+        assert len([n for n in names if n.startswith("TC_SECC_")]) >= at_least, suite
+        assert len([n for n in names if n.startswith("TC_EVCC_")]) >= at_least, suite
 
 
 def test_no_side_and_no_list_is_a_usage_error() -> None:

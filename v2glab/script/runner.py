@@ -352,12 +352,18 @@ class ScriptRunner:
         self._arm()
         return WAIT
 
-    def _arm(self) -> None:
-        """(Re)start the timer of the current wait: it restarts whenever the engine plays a step."""
+    def _arm(self, step_timeout: float | None = None) -> None:
+        """(Re)start the timer of the current wait: it restarts whenever the engine plays a step.
+
+        ``step_timeout``: the engine's step has a limit of its own (the car waits V2G_EVCC_Msg_Timeout
+        of its own request, not of the script's, e.g. 2 s for CableCheckRes before a CurrentDemand call).
+        """
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         timeout, on_timeout = self._want_timeout
+        if timeout is not None and step_timeout is not None:
+            timeout = step_timeout
         if timeout is not None:
             self._timer = self.loop.call_later(timeout, self._timed_out, on_timeout)
 
@@ -549,7 +555,8 @@ class ScriptRunner:
         return None
 
     # -- the engine, playing the steps the script does not take ---------------------------------------
-    def _perform(self, events: list[Any]) -> None:
+    def _perform(self, events: list[Any], close: bool = True) -> None:
+        """``close=False``: the engine's end of the session leaves the connection open (the script goes on)."""
         for event in events:
             if isinstance(event, Send):
                 if event.message is not None and event.message.schema != APP_SCHEMA and self.session.outgoing(event.message, "engine"):
@@ -557,12 +564,15 @@ class ScriptRunner:
                 self._write(event.frame, event.message)
                 if event.message is not None:
                     self.session.on_sent(event.message)
-                if self._want is not None:
-                    self._arm()  # the engine played a step: the script's wait starts again from here
+                if self._want is not None:  # the engine played a step: the script's wait starts again from here
+                    # the car's own step, not the request whose response the script waits for
+                    own = self.role == "evcc" and event.message is not None and not self.engine.deliver_next
+                    played = event.message.body_name if own else None
+                    self._arm(self._engine_step_timeout(played) if played else None)
             elif isinstance(event, Close):
                 self.engine_outcome = event
                 self.tracer.note(self.ROLE, f"engine: session {'ended' if event.ok else 'FAILED'}: {event.reason}")
-                if self.conn is not None:
+                if self.conn is not None and close:
                     self.conn.close()
             elif isinstance(event, StartTimer):
                 if self._engine_timer is not None:
@@ -918,6 +928,12 @@ class ScriptRunner:
         last = self.session.last_received
         return last is not None and last.body_name == f.message
 
+    def _engine_step_timeout(self, request: str) -> float | None:
+        """How long the car's engine waits for the answer to its own ``request`` (scaled as the profile says)."""
+        if request in APP_MESSAGES:
+            return None
+        return self._receive_timeout(request) * self.profile["timers"]["msg_timeout_scale"]
+
     def _receive_timeout(self, message: str) -> float:
         if self.role == "secc":
             return self.profile["timers"]["sequence_timeout"] if self.session.session_id else self.profile["timers"]["communication_setup_timeout"]
@@ -991,7 +1007,10 @@ class ScriptRunner:
                     self._perform(self.engine.answer(item))
                 else:
                     if self.strict or self.engine.delivers(item):
-                        self._perform(self.engine.script_received(item))
+                        # a response the script took: what follows is the script's to see (does the charger
+                        # close after FAILED or SessionStopRes?), so the car's end of the session does not close
+                        # the connection; the script, or its end, does
+                        self._perform(self.engine.script_received(item), close=False)
                         break
                     self._perform(self.engine.handle(item))
             if send_after is not None:

@@ -1,7 +1,8 @@
 """The simulated DIN SPEC 70121 car: DC, ExternalPayment, the loops of ../shared/docs/din70121-behaviour.md §4.
 
 Like pyPLC's EV it treats EVSE_NotReady and EVSE_IsolationMonitoringActive as "wait"
-during CableCheck, and stops on EVSE_Shutdown or an emergency in the charge loop.
+during CableCheck, and stops on EVSE_Shutdown, an emergency or EVSENotification StopCharging
+in the charge loop.
 """
 
 from __future__ import annotations
@@ -100,7 +101,9 @@ class Car(EnvelopeCarBase):
     def after_CurrentDemandRes(self, body: dict[str, Any]) -> Step:
         self.loops += 1
         self.soc = min(100, self.soc + 1)
-        if self.charged() or body["DC_EVSEStatus"]["EVSEStatusCode"] in STOP_CODES:
+        status = body["DC_EVSEStatus"]
+        # the charger asks the car to stop (EVSENotification StopCharging), or shuts down: end the charge loop
+        if self.charged() or status["EVSEStatusCode"] in STOP_CODES or status.get("EVSENotification") == "StopCharging":
             self.stopping = True
             return "PowerDeliveryReq", self.build_PowerDeliveryReq(False)
         return "CurrentDemandReq", self.build_CurrentDemandReq(), self.profile["loop_period"]

@@ -1,0 +1,5 @@
+-- The charger answers a ChargeParameterDiscoveryReq asking for AC_three_phase_core with FAILED_WrongEnergyTransferType [V2G-DC-397].
+Evcc.Set_ChargeParameterDiscoveryReq_EVRequestedEnergyTransferType(EVRequestedEnergyTransferType.AC_three_phase_core)
+Evcc.Send_ChargeParameterDiscoveryReq_001()
+Evcc.Receive_ChargeParameterDiscoveryRes_001()
+Evcc.Check_ChargeParameterDiscoveryRes_ResponseCode(ResponseCodeType.FAILED_WrongEnergyTransferType)
