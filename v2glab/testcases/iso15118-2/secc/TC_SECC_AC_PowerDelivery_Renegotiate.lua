@@ -1,6 +1,5 @@
 -- In the charge loop the charger answers PowerDeliveryReq(Renegotiate) with OK and then takes a new ChargeParameterDiscoveryReq with OK [V2G2-538].
--- Hybrid play: the engine plays the car into the charge loop; the script renegotiates.
-Evcc.Send_ChargingStatusReq_001()
+-- Hybrid play: the engine plays the car into the charge loop, up to its first ChargingStatusRes; the script renegotiates.
 Evcc.Receive_ChargingStatusRes_001()
 Evcc.Set_PowerDeliveryReq_ChargeProgress(ChargeProgressType.Renegotiate)
 Evcc.Send_PowerDeliveryReq_001()
