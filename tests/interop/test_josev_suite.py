@@ -23,24 +23,23 @@ from .test_josev import JOSEV_PYTHON, _josev_env, link  # noqa: F401 - link is t
 # the case's failure text that shows it).
 KNOWN_DEVIATIONS = {
     "TC_SECC_DC_CurrentDemand_PerformanceTime": (
-        "CurrentDemandRes comes 30-400 ms after the request, not within 25 ms (Table 109)", "10 CurrentDemandRes within 25 ms (worst"),
+        "CurrentDemandRes comes 20-420 ms after the request (median 65 ms), not within 25 ms (Table 109)",
+        "10 CurrentDemandRes within 25 ms (worst"),
     "TC_SECC_DC_PreCharge_TargetVoltage": (
         "every PreChargeRes says EVSEPresentVoltage 1 V: the voltage never ramps to the target", "EVSEPresentVoltage reached 400 V"),
     "TC_SECC_CMN_SessionSetup_SequenceError": (
         "a ServiceDiscoveryReq before SessionSetup gets no answer (its header check rejects SessionID 00), "
-        "not FAILED_SequenceError [V2G2-538]", "no ServiceDiscoveryRes within"),
+        "and TCP closes 5 s later, not FAILED_SequenceError [V2G2-538]", "no ServiceDiscoveryRes"),
     "TC_SECC_CMN_EXI_Undecodable": (
         "ends the session but closes TCP 5 s later, after the car's own 2 s V2G_EVCC_Msg_Timeout", "still open after 2000 ms"),
     "TC_SECC_CMN_V2GTP_UnknownPayloadType": ("the same 5 s late close after a bad V2GTP header [V2G2-114]", "still open after 2000 ms"),
     "TC_SECC_CMN_V2GTP_WrongProtocolVersion": ("the same 5 s late close after a bad V2GTP header [V2G2-114]", "still open after 2000 ms"),
     "TC_SECC_CMN_V2GTP_WrongInverseProtocolVersion": ("the same 5 s late close after a bad V2GTP header [V2G2-114]", "still open after 2000 ms"),
     "TC_SECC_CMN_SessionSetup_CommunicationSetupTimeout": (
-        "waits 20 s, not 18 s [V2G2-723], for the car's first message, then closes TCP 5 s later", "still open after 19000 ms"),
+        "waits the car's 20 s V2G_EVCC_CommunicationSetup_Timeout for its first message, not 18 s [V2G2-723], and closes "
+        "TCP 5 s after that", "still open after 19000 ms"),
     "TC_SECC_CMN_ServiceDiscovery_SequenceTimeout": (
         "closes TCP 5 s after V2G_SECC_Sequence_Timeout (60 s) [V2G2-443]", "still open after 61000 ms"),
-    "TC_SECC_CMN_SessionSetup_OldSessionJoined": (
-        "does not resume a paused session: SessionSetupReq with the paused SessionID on a new connection gets "
-        "OK_NewSessionEstablished and a new SessionID [V2G2-463]", "expected 'OK_OldSessionJoined', got 'OK_NewSessionEstablished'"),
 }
 
 
