@@ -138,3 +138,21 @@ def test_no_side_and_no_list_is_a_usage_error() -> None:
     done = subprocess.run([*V2GLAB, "test"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "secc or evcc" in done.stderr
+
+
+def test_a_late_answer_outside_the_cases_purpose_is_a_note(tmp_path: Path) -> None:
+    """A charger (a v2glab script) whose first CurrentDemandRes comes 60 ms late: a case about SessionSetup still passes,
+    and its JUnit notes the timing oracle's finding; `v2glab run` would have failed on it."""
+    charger = tmp_path / "slow.lua"
+    charger.write_text("Secc.Receive_CurrentDemandReq_001()\nSecc.Set_SendDelay(60)\nSecc.Send_CurrentDemandRes_001()\n")
+    secc, port = start_server(["v2glab", "run", str(charger), "--role", "secc", "--profile", "dc", "--host", "::1", "--no-sdp", "--quiet"])
+    try:
+        junit = tmp_path / "r.xml"
+        done = subprocess.run([*V2GLAB, "test", "secc", "--host", "::1", "--port", str(port), "--profile", "dc", "--quiet",
+                               "--case", "TC_SECC_CMN_SessionSetup_PerformanceTime", "--junit", str(junit)], capture_output=True, text=True, timeout=60)
+    finally:
+        secc.kill()
+        secc.wait()
+    assert done.returncode == 0, done.stderr
+    out = etree.parse(str(junit)).find(".//testcase/system-out").text
+    assert "NOTE timing: CurrentDemandRes came after" in out and "V2G_SECC_Msg_Performance_Time" in out, out
