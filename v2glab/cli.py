@@ -364,11 +364,13 @@ def cmd_test(args: argparse.Namespace) -> int:
             runner = ScriptRunner(role, profile, tracer, host=args.host, port=args.port, ssl_context=tls, interface=args.interface,
                                   sdp_port=None if args.no_sdp else args.sdp_port, sdp_target=args.sdp_target, capture=capture,
                                   timeout=args.timeout)
+            runner.timing_verdicts = False  # a case's verdict is its checks; the timing oracle's findings are notes
             code = runner.run(case.path)
             result = TestCaseResult(case.name, runner.cases[0].started if runner.cases else 0.0)
             result.duration = sum(c.duration for c in runner.cases)
             result.checks = list(runner.session.verdicts)
-            result.violations = list(tracer.violations)
+            result.violations = runner.counted_violations(tracer.violations)
+            result.notes = [f"timing: {v}" for v in tracer.violations]
             result.error = runner.error if code == 2 else None
             results.append(result)
             verdict = "PASS" if code == 0 else "ERROR" if code == 2 else "FAIL"

@@ -75,3 +75,35 @@ def test_a_scripts_stop_request_steers_the_car() -> None:
     engine.script_received(ISO2.wrap(engine.core.session_id, "PowerDeliveryRes", {"ResponseCode": "OK", "AC_EVSEStatus": {
         "NotificationMaxDelay": 0, "EVSENotification": "None", "RCD": False}}))
     assert engine.proposal is not None and engine.proposal[0] == "SessionStopReq"  # not back into the charge loop
+
+
+def test_a_scripts_request_ends_the_cars_loop_pause() -> None:
+    """After a charge-loop answer the car waits loop_period before its next request (a LOOP_WAIT timer). A script
+    request sent in that pause takes the car's turn: the engine stops that timer, else it would expire while the
+    script waits for its answer and end the session as a message timeout."""
+    from v2glab.protocols.events import StartTimer, StopTimer
+
+    engine = EvccEngine(load_profile("evcc"))
+    engine.play_handshake()
+    engine.handle(exi.Message(APP_SCHEMA, "supportedAppProtocolRes", {"ResponseCode": "OK_SuccessfulNegotiation", "SchemaID": 1}))
+    engine.script_sent(ISO2.wrap(bytes(8), "ChargingStatusReq", {}))
+    status = {"ResponseCode": "OK", "EVSEID": "DE*V2G*E1", "SAScheduleTupleID": 1, "ReceiptRequired": False,
+              "AC_EVSEStatus": {"NotificationMaxDelay": 0, "EVSENotification": "None", "RCD": False}}
+    events = engine.script_received(ISO2.wrap(engine.core.session_id, "ChargingStatusRes", status))
+    assert any(isinstance(e, StartTimer) for e in events) and engine.delayed  # the pause before the next ChargingStatusReq
+    assert any(isinstance(e, StopTimer) for e in engine.script_sent(ISO2.wrap(engine.core.session_id, "ChargingStatusReq", {})))
+    assert not engine.delayed and engine.pending_by_script
+
+
+def test_the_car_renegotiates_on_evse_notification_renegotiation() -> None:
+    engine = EvccEngine(load_profile("evcc"))
+    engine.play_handshake()
+    engine.handle(exi.Message(APP_SCHEMA, "supportedAppProtocolRes", {"ResponseCode": "OK_SuccessfulNegotiation", "SchemaID": 1}))
+    engine.script_sent(ISO2.wrap(bytes(8), "ChargingStatusReq", {}))
+    status = {"ResponseCode": "OK", "EVSEID": "DE*V2G*E1", "SAScheduleTupleID": 1, "ReceiptRequired": False,
+              "AC_EVSEStatus": {"NotificationMaxDelay": 0, "EVSENotification": "ReNegotiation", "RCD": False}}
+    engine.script_received(ISO2.wrap(engine.core.session_id, "ChargingStatusRes", status))
+    assert engine.proposal[0] == "PowerDeliveryReq" and engine.proposal[1][0].message.body["ChargeProgress"] == "Renegotiate"
+    engine.play()
+    engine.handle(ISO2.wrap(engine.core.session_id, "PowerDeliveryRes", {"ResponseCode": "OK", "AC_EVSEStatus": status["AC_EVSEStatus"]}))
+    assert engine.proposal[0] == "ChargeParameterDiscoveryReq"

@@ -341,3 +341,54 @@ def test_the_car_engines_steps_wait_by_their_own_timeout_not_the_scripts(tmp_pat
     assert car.returncode == 0, car.stdout[-3000:] + car.stderr
     assert "1 of 1 checks passed" in car.stderr
     assert "CableCheckRes  (+6" in car.stdout  # the late answer really was late
+
+
+# -- tools of the test-case library: Get_Timer, Check_ConnectionClosed(ms, at_least), Reconnect -----------------------
+
+def test_get_timer_reads_the_protocols_timing_table_and_scales_only_charger_timers(tmp_path: Path) -> None:
+    profile = tmp_path / "ev.toml"
+    profile.write_text('base = "ac"\n[evcc.timers]\nsecc_timer_scale = 0.5\n')
+    script = tmp_path / "t.lua"
+    script.write_text("Set_Strict(true)\n"
+                      "print(Evcc.Get_Timer('V2G_SECC_Sequence_Timeout'), Evcc.Get_Timer('V2G_SECC_CommunicationSetup_Performance_Time'),"
+                      " Evcc.Get_Timer('V2G_EVCC_Msg_Timeout', 'CurrentDemandReq'), Evcc.Get_Timer('V2G_EVCC_PreCharge_Timeout'))\n"
+                      "Evcc.Get_Timer('V2G_SECC_Coffee_Timeout')\n")
+    done = subprocess.run(cli("run", str(script), "--role", "evcc", "--profile", str(profile), "--host", "::1", "--port", "9", "--quiet"),
+                          capture_output=True, text=True, timeout=30)
+    assert "30000.0\t9000.0\t250.0\t7000.0" in done.stdout, done.stdout + done.stderr  # the V2G_EVCC_* ones unscaled
+    assert done.returncode == 2 and "t.lua:3:" in done.stderr and "iso15118-2 has no timer 'V2G_SECC_Coffee_Timeout'" in done.stderr
+
+
+def test_check_connection_closed_fails_a_close_before_at_least(tmp_path: Path) -> None:
+    """The SECC closes after its 1 s sequence timeout: inside (500, 3000) ms passes, before 2000 ms fails."""
+    results = []
+    for at_least in (500, 2000):
+        script = tmp_path / f"c{at_least}.lua"
+        script.write_text(f"Evcc.Send_SessionSetupReq_001()\nEvcc.Receive_SessionSetupRes_001()\nEvcc.Check_ConnectionClosed(3000, {at_least})\n")
+        _secc, ev = pair(["secc", "--once", "--quiet", "--sequence-timeout", "1"], ["run", str(script), "--role", "evcc", "--quiet"])
+        results.append(ev)
+    assert results[0].returncode == 0, results[0].stderr
+    assert results[1].returncode == 1 and "before 2000 ms" in results[1].stderr, results[1].stderr
+
+
+def test_reconnect_resumes_a_paused_session_on_a_new_connection(tmp_path: Path) -> None:
+    script = tmp_path / "resume.lua"
+    script.write_text("Evcc.Set_SessionStopReq_ChargingSession(ChargingSessionType.Pause)\nEvcc.Send_SessionStopReq_001()\n"
+                      "Evcc.Receive_SessionStopRes_001()\nlocal paused = Evcc.Get_SessionID()\nEvcc.Reconnect()\nEvcc.Set_SessionID(paused)\n"
+                      "Evcc.Send_SessionSetupReq_001()\nEvcc.Receive_SessionSetupRes_001()\n"
+                      "Evcc.Check_SessionSetupRes_ResponseCode(ResponseCodeType.OK_OldSessionJoined)\n"
+                      "Verdict('same SessionID', Evcc.Get_SessionID() == paused)\n")
+    log = tmp_path / "ev.jsonl"
+    secc, port = start_server(cli("secc", "--host", "::1", "--no-sdp", "--quiet"))
+    try:
+        ev = subprocess.run(cli("run", str(script), "--role", "evcc", "--host", "::1", "--port", str(port), "--quiet", "--log", str(log)),
+                            capture_output=True, text=True, timeout=60)
+    finally:
+        secc.kill()
+        secc.wait()
+    assert ev.returncode == 0, ev.stderr
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    sent = [r["message"] for r in records if r.get("direction") == "tx"]
+    # two connections, each with its handshake; the resumed session runs to its end by the engine
+    assert sent.count("supportedAppProtocolReq") == 2 and sent.count("SessionStopReq") == 2
+    assert sum("connected to" in r.get("note", "") for r in records) == 2

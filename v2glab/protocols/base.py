@@ -167,6 +167,15 @@ class Timing:
         limit = self.evcc_msg_timeout.get(request)
         return limit.seconds if limit else self.default_msg_timeout
 
+    def find(self, name: str, message: str | None = None) -> Limit | None:
+        """The limit called ``name`` in the standard (V2G_SECC_Sequence_Timeout, ...); a per-message one
+        (V2G_EVCC_Msg_Timeout, V2G_SECC_Msg_Performance_Time, a phase limit) for ``message``."""
+        if message is not None:
+            tables = (self.evcc_msg_timeout, self.secc_performance, self.evcc_phase)
+            return next((t[message] for t in tables if message in t and t[message].name == name), None)
+        single = [self.sequence, self.communication_setup_secc, self.communication_setup_evcc, self.ongoing_secc, *self.evcc_phase.values()]
+        return next((limit for limit in single if limit is not None and limit.name == name), None)
+
 
 # -- what replay compares -------------------------------------------------------------
 @dataclass(frozen=True)

@@ -130,6 +130,7 @@ LIMITS: dict[str, dict[str, object]] = {
         "sdp.security": Choice(("none", "tls")),
         "pnc.pki": CheckedBy("v2glab.pki"),  # a folder: load_pki names what is missing, in one line
         "timers.msg_timeout_scale": Number(1, 100),  # tolerance for a slow SECC: never below the standard's timeouts
+        "timers.secc_timer_scale": Number(0.001, 1),  # a charger configured with shorter timers: never above the standard's
         **{f"slac.{k}": CheckedBy("v2glab.slac") for k in ("attenuation_limit", "sound_interval", "attenuation", "faults.sounds",
                                                          "validate", "toggles")},
         "iso15118_20.control_mode": Choice(("Scheduled", "Dynamic")),

@@ -14,6 +14,7 @@ class TestCaseResult:
     checks: list[Any] = field(default_factory=list)  # Verdict objects
     violations: list[Any] = field(default_factory=list)  # timing Violation objects
     error: str | None = None
+    notes: list[str] = field(default_factory=list)  # observations that give no verdict (the report shows them)
 
     @property
     def failures(self) -> list[str]:

@@ -25,7 +25,7 @@ def write_junit(path: str, suite: str, role: str, cases: list[TestCaseResult]) -
         elif case.failures:
             failure = etree.SubElement(tc, "failure", message=case.failures[0][:200], type="timing" if not any(not v.passed for v in case.checks) else "check")
             failure.text = "\n".join(case.failures)
-        passed = [f"PASS {v.name}" for v in case.checks if v.passed]
+        passed = [f"PASS {v.name}" for v in case.checks if v.passed] + [f"NOTE {n}" for n in case.notes]
         if passed:
             etree.SubElement(tc, "system-out").text = "\n".join(passed)
     etree.ElementTree(root).write(path, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -178,7 +178,9 @@ class EvccEngine:
             return not self.started  # nothing proposed yet: only before the handshake
         return name == self.proposal[0] or name in self.sent
 
-    def script_sent(self, message: exi.Message) -> None:
+    def script_sent(self, message: exi.Message) -> list[Event]:
+        """The script's request went in the car's place; the StopTimer ends a loop pause the car was in
+        (else that pause would expire while the script waits for its answer, as a message timeout)."""
         core = self.core
         name = message.body_name
         self.started = True
@@ -190,6 +192,7 @@ class EvccEngine:
             core.offer = message.content  # the SECC's choice refers to the script's SchemaIDs
         elif core.car is not None:
             core.car.sent(name, message.body)
+        return [StopTimer()]
 
     def delivers(self, message: exi.Message) -> bool:
         return self.pending is None or self.pending_by_script or self.deliver_next

@@ -24,6 +24,7 @@ class Car(EnvelopeCarBase):
         self.pnc = profile["pnc"]
         self.contract: Credential | None = None  # the contract the car authorizes with (installed or from its PKI)
         self.challenge: bytes | None = None
+        self.renegotiating = False  # PowerDeliveryReq Renegotiate sent: ChargeParameterDiscovery comes next
 
     # -- Plug & Charge ---------------------------------------------------------
     def contract_mode(self) -> bool:
@@ -243,8 +244,12 @@ class Car(EnvelopeCarBase):
     def sent(self, request: str, body: dict[str, Any]) -> None:
         if request == "PowerDeliveryReq":
             self.stopping = body.get("ChargeProgress") == "Stop"
+            self.renegotiating = body.get("ChargeProgress") == "Renegotiate"
 
     def after_PowerDeliveryRes(self, body: dict[str, Any]) -> Step:
+        if self.renegotiating:  # new charge parameters and schedules, then charging again
+            self.renegotiating = False
+            return "ChargeParameterDiscoveryReq", self.build_ChargeParameterDiscoveryReq()
         if not self.stopping:
             return self.loop_request()
         if self.mode == "DC":
@@ -264,6 +269,10 @@ class Car(EnvelopeCarBase):
             # the charger asks the EV to stop, or shuts down: end the charge loop with PowerDeliveryReq Stop
             self.stopping = True
             return "PowerDeliveryReq", self.build_PowerDeliveryReq("Stop")
+        if status.get("EVSENotification") == "ReNegotiation":
+            # the charger asks for a renegotiation: leave the loop with PowerDeliveryReq Renegotiate
+            self.renegotiating = True
+            return "PowerDeliveryReq", self.build_PowerDeliveryReq("Renegotiate")
         if body.get("ReceiptRequired"):
             return "MeteringReceiptReq", self.build_MeteringReceiptReq(body.get("MeterInfo"))
         return self._continue_loop()

@@ -2,4 +2,5 @@
 Evcc.Send_SessionSetupReq_001()
 Evcc.Receive_SessionSetupRes_001()
 Evcc.Send_RawPayload('FFFFFFFFFFFFFFFF')
-Evcc.Check_ConnectionClosed(2000)
+-- within the car's V2G_EVCC_Msg_Timeout for the request (2 s): a car that got no answer gives up then itself
+Evcc.Check_ConnectionClosed(Evcc.Get_Timer('V2G_EVCC_Msg_Timeout', 'ServiceDiscoveryReq'))
