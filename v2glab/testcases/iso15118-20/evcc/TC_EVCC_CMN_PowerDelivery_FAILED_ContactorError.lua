@@ -1,0 +1,5 @@
+-- The car stops the session (closes the connection) when PowerDeliveryRes carries FAILED_ContactorError.
+SECC.Receive_PowerDeliveryReq_001()
+SECC.Set_PowerDeliveryRes_ResponseCode(ResponseCodeType.FAILED_ContactorError)
+SECC.Send_PowerDeliveryRes_001()
+SECC.Check_ConnectionClosed(2000)
