@@ -15,4 +15,4 @@ repeat exchange('ScheduleExchange') until EVCC.Get_ScheduleExchangeRes_EVSEProce
 EVCC.Send_AC_ChargeLoopReq_001()
 EVCC.Receive_AC_ChargeLoopRes_001()
 EVCC.Check_AC_ChargeLoopRes_ResponseCode(ResponseCodeType.FAILED_SequenceError)
-EVCC.Check_ConnectionClosed(6000)  -- a charger may close up to 5 s after the session ends [V2G20-1643]
+EVCC.Check_ConnectionClosed(6000)  -- 6 s: the margin of the 5 s close delay after SessionStopRes [V2G20-1643]

@@ -6,4 +6,4 @@ EVCC.Set_SessionID(assigned == '0102030405060708' and '0807060504030201' or '010
 EVCC.Send_AuthorizationSetupReq_001()
 EVCC.Receive_AuthorizationSetupRes_001()
 EVCC.Check_AuthorizationSetupRes_ResponseCode(ResponseCodeType.FAILED_UnknownSession)
-EVCC.Check_ConnectionClosed(6000)  -- a charger may close up to 5 s after the session ends [V2G20-1643]
+EVCC.Check_ConnectionClosed(6000)  -- 6 s: the margin of the 5 s close delay after SessionStopRes [V2G20-1643]

@@ -9,4 +9,4 @@ exchange('AuthorizationSetup')
 EVCC.Send_ServiceDiscoveryReq_001()
 EVCC.Receive_ServiceDiscoveryRes_001()
 EVCC.Check_ServiceDiscoveryRes_ResponseCode(ResponseCodeType.FAILED_SequenceError)
-EVCC.Check_ConnectionClosed(6000)  -- a charger may close up to 5 s after the session ends [V2G20-1643]
+EVCC.Check_ConnectionClosed(6000)  -- 6 s: the margin of the 5 s close delay after SessionStopRes [V2G20-1643]

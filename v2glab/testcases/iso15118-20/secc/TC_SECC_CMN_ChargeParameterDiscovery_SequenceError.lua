@@ -13,4 +13,4 @@ exchange('ServiceSelection')
 EVCC.Send_ScheduleExchangeReq_001()
 EVCC.Receive_ScheduleExchangeRes_001()
 EVCC.Check_ScheduleExchangeRes_ResponseCode(ResponseCodeType.FAILED_SequenceError)
-EVCC.Check_ConnectionClosed(6000)  -- a charger may close up to 5 s after the session ends [V2G20-1643]
+EVCC.Check_ConnectionClosed(6000)  -- 6 s: the margin of the 5 s close delay after SessionStopRes [V2G20-1643]

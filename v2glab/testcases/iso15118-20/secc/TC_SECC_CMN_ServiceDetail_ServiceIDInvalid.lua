@@ -11,4 +11,4 @@ EVCC.Set_ServiceDetailReq_ServiceID(unknown)
 EVCC.Send_ServiceDetailReq_001()
 EVCC.Receive_ServiceDetailRes_001()
 EVCC.Check_ServiceDetailRes_ResponseCode(ResponseCodeType.FAILED_ServiceIDInvalid)
-EVCC.Check_ConnectionClosed(6000)  -- a charger may close up to 5 s after the session ends [V2G20-1643]
+EVCC.Check_ConnectionClosed(6000)  -- 6 s: the margin of the 5 s close delay after SessionStopRes [V2G20-1643]

@@ -9,4 +9,4 @@ EVCC.Receive_ServiceDiscoveryRes_001()
 local code = EVCC.Get_ServiceDiscoveryRes_ResponseCode()
 Verdict('ServiceDiscoveryRes FAILED_SequenceError or FAILED_UnknownSession (got ' .. tostring(code) .. ')',
         code == ResponseCodeType.FAILED_SequenceError or code == ResponseCodeType.FAILED_UnknownSession)
-EVCC.Check_ConnectionClosed(6000)  -- a charger may close up to 5 s after the session ends [V2G20-1643]
+EVCC.Check_ConnectionClosed(6000)  -- 6 s: the margin of the 5 s close delay after SessionStopRes [V2G20-1643]

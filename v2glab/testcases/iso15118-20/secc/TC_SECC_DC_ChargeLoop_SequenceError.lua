@@ -20,4 +20,4 @@ exchange('DC_ChargeLoop')
 EVCC.Send_SessionSetupReq_001()
 EVCC.Receive_SessionSetupRes_001()
 EVCC.Check_SessionSetupRes_ResponseCode(ResponseCodeType.FAILED_SequenceError)
-EVCC.Check_ConnectionClosed(6000)  -- a charger may close up to 5 s after the session ends [V2G20-1643]
+EVCC.Check_ConnectionClosed(6000)  -- 6 s: the margin of the 5 s close delay after SessionStopRes [V2G20-1643]

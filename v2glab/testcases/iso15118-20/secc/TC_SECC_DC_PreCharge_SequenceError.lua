@@ -16,4 +16,4 @@ repeat exchange('DC_CableCheck') until EVCC.Get_DC_CableCheckRes_EVSEProcessing(
 EVCC.Send_PowerDeliveryReq_001()
 EVCC.Receive_PowerDeliveryRes_001()
 EVCC.Check_PowerDeliveryRes_ResponseCode(ResponseCodeType.FAILED_SequenceError)
-EVCC.Check_ConnectionClosed(6000)  -- a charger may close up to 5 s after the session ends [V2G20-1643]
+EVCC.Check_ConnectionClosed(6000)  -- 6 s: the margin of the 5 s close delay after SessionStopRes [V2G20-1643]
