@@ -989,7 +989,9 @@ class ScriptRunner:
             self._perform(self.engine.script_answered(request, message))
         else:
             self.engine.script_sent(message)
-            self._share()
+            # the car's own next request is dropped, so is the pause before it (after an Ongoing answer):
+            # left running it would end the session while the script's request waits for a slow answer
+            self._perform([StopTimer()])
         return self._send_bytes(data, message) or _NONE
 
     def _withhold(self, message: str) -> None:
