@@ -362,7 +362,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     if args.html:
         from .report.html import write_suite_html
 
-        write_suite_html(args.html, f"v2glab test {args.side} ({protocol})", [(r, c.purpose, m) for r, c, m in zip(results, selected, records)])
+        write_suite_html(args.html, f"test {args.side} --protocol {protocol}", [(r, c.purpose, m) for r, c, m in zip(results, selected, records)])
     passed = sum(1 for r in results if r.passed)
     print(f"v2glab test: {passed} of {len(results)} cases passed", file=sys.stderr)
     return 0 if passed == len(results) else 1

@@ -169,8 +169,7 @@ def write_capture_html(path: str, capture: Any) -> None:
                             "xml": f.message.to_xml() if f.message else None, "error": f.error,
                             "violations": [str(v) for v in f.violations] + [f"deviation: {d}" for d in f.deviations]})
             previous = f.ts
-        out.append(f"<details><summary>{len(records)} messages</summary><table id='sequence{s.number}'>"
-                   f"{SEQUENCE_HEAD}")
+        out.append(f"<details><summary>{len(records)} messages</summary><table id='sequence{s.number}'>{SEQUENCE_HEAD}")
         out.extend(_message_rows(records, prefix=f"s{s.number}-msg"))
         out.append("</table></details>")
     out.append("</body></html>")
