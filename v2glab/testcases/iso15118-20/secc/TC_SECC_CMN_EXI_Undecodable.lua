@@ -3,4 +3,4 @@ EVCC.Send_SessionSetupReq_001()
 EVCC.Receive_SessionSetupRes_001()
 EVCC.Set_V2GTP_PayloadType(0x8002)
 EVCC.Send_RawPayload('FFFFFFFFFFFFFFFF')
-EVCC.Check_ConnectionClosed(2000)
+EVCC.Check_ConnectionClosed(6000)  -- 6 s: the margin of the 5 s close delay after SessionStopRes [V2G20-1643]

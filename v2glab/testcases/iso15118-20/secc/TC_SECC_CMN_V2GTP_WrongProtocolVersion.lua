@@ -2,4 +2,4 @@
 EVCC.Set_V2GTP_ProtocolVersion(0x02)
 EVCC.Set_V2GTP_InverseProtocolVersion(0xFD)
 EVCC.Send_SessionSetupReq_001()
-EVCC.Check_ConnectionClosed(2000)
+EVCC.Check_ConnectionClosed(6000)  -- 6 s: the margin of the 5 s close delay after SessionStopRes [V2G20-1643]
