@@ -349,7 +349,7 @@ def cmd_test(args: argparse.Namespace) -> int:
             result.error = runner.error if code == 2 else None
             results.append(result)
             records.append(tracer.records)
-            verdict = "PASS" if code == 0 else "ERROR" if code == 2 else "FAIL"
+            verdict = "ERROR" if code == 2 else "PASS" if result.passed else "FAIL"  # the run's own exit counts the tester's lateness too
             detail = result.error or "; ".join(result.failures)
             print(printable(f"v2glab test: {verdict} {case.name}" + (f": {detail}" if detail else "")), file=sys.stderr, flush=True)
             if code == 130:
