@@ -357,9 +357,11 @@ def cmd_test(args: argparse.Namespace) -> int:
     tls = _secc_tls(args) if role == "secc" else _evcc_tls(args, profile)
     capture = _capture(args)
     results: list[TestCaseResult] = []
+    records: list[list[dict]] = []  # each case's messages, for --html
     try:
         for case in selected:
             tracer = _tracer(args)
+            tracer.keep_records = bool(args.html)
             print(f"v2glab test: {case.name}: {case.purpose}", file=sys.stderr, flush=True)
             runner = ScriptRunner(role, profile, tracer, host=args.host, port=args.port, ssl_context=tls, interface=args.interface,
                                   sdp_port=None if args.no_sdp else args.sdp_port, sdp_target=args.sdp_target, capture=capture,
@@ -373,7 +375,8 @@ def cmd_test(args: argparse.Namespace) -> int:
             result.notes = [f"timing: {v}" for v in tracer.violations]
             result.error = runner.error if code == 2 else None
             results.append(result)
-            verdict = "PASS" if code == 0 else "ERROR" if code == 2 else "FAIL"
+            records.append(tracer.records)
+            verdict = "ERROR" if code == 2 else "PASS" if result.passed else "FAIL"
             detail = result.error or "; ".join(result.failures)
             print(printable(f"v2glab test: {verdict} {case.name}" + (f": {detail}" if detail else "")), file=sys.stderr, flush=True)
             if code == 130:
@@ -385,6 +388,10 @@ def cmd_test(args: argparse.Namespace) -> int:
         from .report.junit import write_junit
 
         write_junit(args.junit, f"v2glab test {args.side}", args.side, results)
+    if args.html:
+        from .report.html import write_suite_html
+
+        write_suite_html(args.html, f"test {args.side} --protocol {protocol}", [(r, c.purpose, m) for r, c, m in zip(results, selected, records)])
     passed = sum(1 for r in results if r.passed)
     print(f"v2glab test: {passed} of {len(results)} cases passed", file=sys.stderr)
     return 0 if passed == len(results) else 1
@@ -619,6 +626,7 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--sdp-target", default="ff02::1", help="secc: where SDP requests go")
     test.add_argument("--trust", help="secc: EV trust store (default PKI/ev_trust)")
     test.add_argument("--junit", metavar="FILE", help="write a JUnit XML report: one test case per case")
+    test.add_argument("--html", metavar="FILE", help="write an HTML report: per case its verdict, checks, timing violations and messages")
     test.add_argument("--timeout", type=float, metavar="SECONDS", help="end each case after SECONDS (a failed case)")
     _add_network(test, "evcc")
     test.set_defaults(func=cmd_test)

@@ -189,6 +189,17 @@ def test_out_of_sequence_gets_failed_sequence_error_then_a_good_session() -> Non
     good_session_follows()
 
 
+def test_a_request_before_session_setup_is_refused_with_a_sessionid_of_8_zero_bytes() -> None:
+    """No session yet, so no SessionID is the session's: FAILED_UnknownSession, still with a valid -20 SessionID
+    (exactly 8 bytes, the one of a new session) where the -2 core's placeholder is one zero byte."""
+    secc = secc_session()
+    events = send(secc, "ServiceDiscoveryReq", {}, session_id=bytes(8))
+    (res,) = sent(events)
+    assert res.body_name == "ServiceDiscoveryRes" and res.body["ResponseCode"] == "FAILED_UnknownSession"
+    assert res.session_id == bytes(8)
+    assert not closed(events).ok
+
+
 def test_service_selection_needs_a_service_detail_first() -> None:
     secc = secc_session()
     walk(secc, SETUP[:5])

@@ -284,6 +284,28 @@ def test_a_branch_returns_at_once_in_hybrid_play(tmp_path: Path) -> None:
     assert ev.returncode == 0, ev.stderr  # the script never answered: the engine did, and finished the session
 
 
+def test_a_strict_script_repeating_after_ongoing_waits_for_a_slow_answer(tmp_path: Path) -> None:
+    """After AuthorizationRes Ongoing the car's engine would repeat the request after 50 ms; the strict script
+    repeats it itself, and the charger answers it 200 ms later: the session must not end at the engine's pause."""
+    charger = tmp_path / "slow.lua"
+    charger.write_text(
+        "Secc.Receive_AuthorizationReq_001()\n"
+        "Secc.Set_AuthorizationRes_EVSEProcessing(EVSEProcessingType.Ongoing)\nSecc.Send_AuthorizationRes_001()\n"
+        "Secc.Receive_AuthorizationReq_001()\nSecc.Set_SendDelay(200)\n"
+        "Secc.Set_AuthorizationRes_EVSEProcessing(EVSEProcessingType.Finished)\nSecc.Send_AuthorizationRes_001()\n"
+    )
+    car = tmp_path / "strict.lua"
+    car.write_text(
+        "Set_Strict(true)\n"
+        "local function exchange(name) Evcc['Send_' .. name .. 'Req_001']() Evcc['Receive_' .. name .. 'Res_001']() end\n"
+        "for _, name in ipairs({'SessionSetup', 'ServiceDiscovery', 'PaymentServiceSelection', 'Authorization', 'Authorization'}) do\n"
+        "  exchange(name)\nend\n"
+        "Evcc.Check_AuthorizationRes_EVSEProcessing(EVSEProcessingType.Finished)\n"
+    )
+    _secc, ev = pair(["run", str(charger), "--role", "secc", "--quiet"], ["run", str(car), "--role", "evcc", "--quiet"])
+    assert ev.returncode == 0 and "1 of 1 checks passed" in ev.stderr, ev.stderr
+
+
 def test_an_empty_script_leaves_the_whole_din_session_to_the_engine(tmp_path: Path) -> None:
     """Hybrid play is protocol-neutral: the DIN SPEC 70121 descriptor's charger and car play every step."""
     script = tmp_path / "empty.lua"

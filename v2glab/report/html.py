@@ -23,25 +23,71 @@ details summary { cursor: pointer; } pre { background: #f6f6f6; padding: 8px; ov
 .dir { font-family: monospace; white-space: nowrap; }
 .chart { margin: 1em 0; } .chart svg { max-width: 100%; height: auto; }
 table.summary { width: auto; } table.summary th { width: 10em; }
+section.case { border-top: 1px solid #ccc; margin-top: 1.5em; } h3 { font-size: 1em; margin: 0.8em 0 0.3em; }
 """
 
 
+SEQUENCE_HEAD = "<tr><th>time</th><th>direction</th><th>message</th><th>Δ</th></tr>"
+
+
 def write_html(path: str, title: str, cases: list[TestCaseResult], records: list[dict[str, Any]]) -> None:
-    ok = all(c.passed for c in cases)
-    out = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title><style>{STYLE}</style></head><body>"]
-    out.append(f"<h1>v2glab: {escape(title)} <span class='{'pass' if ok else 'fail'}' id='overall'>{'PASS' if ok else 'FAIL'}</span></h1>")
-    out.append("<h2>Test cases</h2><table><tr><th>test case</th><th>verdict</th><th>time</th><th>details</th></tr>")
-    for case in cases:
-        verdict = "PASS" if case.passed else ("ERROR" if case.error else "FAIL")
-        lines = [escape(f) for f in case.failures] + ([escape(case.error)] if case.error else [])
-        lines += [f"PASS {escape(v.name)}" for v in case.checks if v.passed]
-        out.append(f"<tr><td>{escape(case.name)}</td><td class='{'pass' if case.passed else 'fail'}'>{verdict}</td>"
-                   f"<td>{case.duration:.3f} s</td><td>{'<br>'.join(lines) or '-'}</td></tr>")
-    out.append("</table>")
+    """`run --html`: the verdict of each test case, charts, and the script's message sequence."""
+    out = _head(title, all(c.passed for c in cases)) + _verdict_table(cases)
     out.extend(_charts_html(_record_messages(records)))
-    out.append("<h2>Message sequence</h2><table id='sequence'><tr><th>time</th><th>direction</th><th>message</th><th>Δ</th></tr>")
+    out.append(f"<h2>Message sequence</h2><table id='sequence'>{SEQUENCE_HEAD}")
     out.extend(_message_rows(records))
     out.append("</table></body></html>")
+    _write(path, out)
+
+
+def write_suite_html(path: str, title: str, runs: list[tuple[TestCaseResult, str, list[dict[str, Any]]]]) -> None:
+    """`test --html`: the verdict table, then a section per case (its result, purpose and message
+    records): verdict, purpose, every check, the timing violations and the message sequence."""
+    cases = [result for result, _purpose, _records in runs]
+    out = _head(title, all(c.passed for c in cases)) + _verdict_table(cases, link=True)
+    for number, (case, purpose, records) in enumerate(runs, start=1):
+        verdict = _verdict(case)
+        out.append(f"<section class='case' id='case-{escape(case.name)}'>"
+                   f"<h2>{escape(case.name)} <span class='verdict {'pass' if case.passed else 'fail'}'>{verdict}</span></h2>")
+        if purpose:
+            out.append(f"<p class='purpose'>{escape(purpose)}</p>")
+        checks = [f"<li class='{'pass' if v.passed else 'fail'}'>{'PASS' if v.passed else 'FAIL'} {escape(v.name)}"
+                  f"{': ' + escape(v.detail) if v.detail and not v.passed else ''}</li>" for v in case.checks]
+        if case.error:
+            checks.append(f"<li class='fail'>ERROR {escape(case.error)}</li>")
+        out.append(f"<h3>Checks</h3><ul class='checks'>{''.join(checks) or '<li>none</li>'}</ul>")
+        late = "".join(f"<li class='fail'>{escape(str(v))}</li>" for v in case.violations)
+        out.append(f"<h3>Timing violations</h3><ul class='violations'>{late or '<li>none</li>'}</ul>")
+        out.append(f"<details><summary>{len(records)} messages</summary><table class='sequence' id='sequence{number}'>{SEQUENCE_HEAD}")
+        out.extend(_message_rows(records, prefix=f"c{number}-msg"))
+        out.append("</table></details></section>")
+    out.append("</body></html>")
+    _write(path, out)
+
+
+def _head(title: str, ok: bool) -> list[str]:
+    return [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title><style>{STYLE}</style></head><body>",
+            f"<h1>v2glab: {escape(title)} <span class='{'pass' if ok else 'fail'}' id='overall'>{'PASS' if ok else 'FAIL'}</span></h1>"]
+
+
+def _verdict(case: TestCaseResult) -> str:
+    return "PASS" if case.passed else ("ERROR" if case.error else "FAIL")
+
+
+def _verdict_table(cases: list[TestCaseResult], link: bool = False) -> list[str]:
+    """The test-case table; with ``link`` each name links to its section."""
+    out = ["<h2>Test cases</h2><table><tr><th>test case</th><th>verdict</th><th>time</th><th>details</th></tr>"]
+    for case in cases:
+        lines = [escape(f) for f in case.failures] + ([escape(case.error)] if case.error else [])
+        lines += [f"PASS {escape(v.name)}" for v in case.checks if v.passed]
+        name = f"<a href='#case-{escape(case.name)}'>{escape(case.name)}</a>" if link else escape(case.name)
+        out.append(f"<tr><td>{name}</td><td class='{'pass' if case.passed else 'fail'}'>{_verdict(case)}</td>"
+                   f"<td>{case.duration:.3f} s</td><td>{'<br>'.join(lines) or '-'}</td></tr>")
+    out.append("</table>")
+    return out
+
+
+def _write(path: str, out: list[str]) -> None:
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(out))
 
@@ -123,8 +169,7 @@ def write_capture_html(path: str, capture: Any) -> None:
                             "xml": f.message.to_xml() if f.message else None, "error": f.error,
                             "violations": [str(v) for v in f.violations] + [f"deviation: {d}" for d in f.deviations]})
             previous = f.ts
-        out.append(f"<details><summary>{len(records)} messages</summary><table id='sequence{s.number}'>"
-                   "<tr><th>time</th><th>direction</th><th>message</th><th>Δ</th></tr>")
+        out.append(f"<details><summary>{len(records)} messages</summary><table id='sequence{s.number}'>{SEQUENCE_HEAD}")
         out.extend(_message_rows(records, prefix=f"s{s.number}-msg"))
         out.append("</table></details>")
     out.append("</body></html>")

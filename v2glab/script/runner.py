@@ -1072,6 +1072,8 @@ class ScriptRunner:
             request, self.unanswered = self.unanswered, None
             self._perform(self.engine.script_answered(request, message))
         else:
+            # the car's own next request is dropped, so is the pause before it (after an Ongoing answer):
+            # left running it would end the session while the script's request waits for a slow answer
             self._perform(self.engine.script_sent(message))
         return self._send_bytes(data, message) or _NONE
 

@@ -20,6 +20,7 @@ from ...exi.grammar import ComplexType, grammar
 from ...v2gtp import PAYLOAD_TYPES, check_payload_type, frame_message
 
 SCHEMAS = ("iso15118-20-CommonMessages", "iso15118-20-AC", "iso15118-20-DC")
+NO_SESSION = bytes(8)  # the SessionID of a new session: 8 zero bytes, as SessionSetupReq carries it
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,15 @@ class DocumentEnvelope:
             raise KeyError(f"{name} is no ISO 15118-20 message") from None
 
     def wrap(self, session_id: bytes, name: str, body: Any) -> Message:
-        """The message with its Header: the session's SessionID; the body's TimeStamp if it sets one (not 0), else now."""
+        """The message with its Header: the session's SessionID; the body's TimeStamp if it sets one (not 0), else now.
+
+        Before SessionSetup the cores hold the -2 and DIN "no session" ID, one zero byte [V2G2-756]; a
+        -20 SessionID is exactly 8 bytes, so it goes out as 8 zero bytes (a FAILED_SequenceError
+        answer to a request before SessionSetupReq).
+        """
         content = dict(body or {})
         header = dict(content.pop("Header", None) or {})
-        header["SessionID"] = session_id
+        header["SessionID"] = NO_SESSION if session_id == b"\x00" else session_id
         if not header.get("TimeStamp"):
             header["TimeStamp"] = int(self.clock())
         ordered = {"SessionID": header.pop("SessionID"), "TimeStamp": header.pop("TimeStamp"), **header}

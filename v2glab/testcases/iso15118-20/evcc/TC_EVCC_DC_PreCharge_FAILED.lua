@@ -1,0 +1,5 @@
+-- The car stops the session (closes the connection) when DC_PreChargeRes carries FAILED.
+SECC.Receive_DC_PreChargeReq_001()
+SECC.Set_DC_PreChargeRes_ResponseCode(ResponseCodeType.FAILED)
+SECC.Send_DC_PreChargeRes_001()
+SECC.Check_ConnectionClosed(6000)  -- 6 s: a car may keep the connection 5 s after the session ends, as after SessionStopRes [V2G20-1643]

@@ -1,0 +1,11 @@
+-- After SessionSetupRes the charger answers an AuthorizationReq (AuthorizationSetup skipped) with FAILED_SequenceError in AuthorizationRes and closes the connection.
+Set_Strict(true)  -- the script owns every message
+local function exchange(name)
+  EVCC['Send_' .. name .. 'Req_001']()
+  EVCC['Receive_' .. name .. 'Res_001']()
+end
+exchange('SessionSetup')
+EVCC.Send_AuthorizationReq_001()
+EVCC.Receive_AuthorizationRes_001()
+EVCC.Check_AuthorizationRes_ResponseCode(ResponseCodeType.FAILED_SequenceError)
+EVCC.Check_ConnectionClosed(6000)  -- 6 s: the margin of the 5 s close delay after SessionStopRes [V2G20-1643]

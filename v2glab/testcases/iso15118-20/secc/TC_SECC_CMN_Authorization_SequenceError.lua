@@ -1,0 +1,12 @@
+-- After AuthorizationSetupRes the charger answers a ServiceDiscoveryReq (Authorization skipped) with FAILED_SequenceError and closes the connection.
+Set_Strict(true)  -- the script owns every message
+local function exchange(name)
+  EVCC['Send_' .. name .. 'Req_001']()
+  EVCC['Receive_' .. name .. 'Res_001']()
+end
+exchange('SessionSetup')
+exchange('AuthorizationSetup')
+EVCC.Send_ServiceDiscoveryReq_001()
+EVCC.Receive_ServiceDiscoveryRes_001()
+EVCC.Check_ServiceDiscoveryRes_ResponseCode(ResponseCodeType.FAILED_SequenceError)
+EVCC.Check_ConnectionClosed(6000)  -- 6 s: the margin of the 5 s close delay after SessionStopRes [V2G20-1643]

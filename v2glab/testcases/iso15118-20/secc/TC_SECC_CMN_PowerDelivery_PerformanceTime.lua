@@ -1,0 +1,6 @@
+-- The charger answers PowerDeliveryReq within 2000 ms, the V2G_EVCC_Msg_Timeout the car waits (ISO 15118-20 timing table; no public source gives -20 SECC performance times).
+EVCC.Send_PowerDeliveryReq_001()
+EVCC.Receive_PowerDeliveryRes_001()
+local ms = EVCC.Get_LastResponseTime()
+Verdict('PowerDeliveryRes within 2000 ms (' .. tostring(ms) .. ' ms)', ms ~= nil and ms <= 2000)
+EVCC.Check_PowerDeliveryRes_ResponseCode(ResponseCodeType.OK)
