@@ -25,12 +25,28 @@ def junit_verdicts(path: Path) -> dict[str, str]:
     return out
 
 
+# The charger's timeout cases wait out V2G_SECC_Sequence_Timeout (60 s) and V2G_SECC_CommunicationSetup (18 s):
+# v2glab's SECC runs with a tenth of each, and the tester's profile scales the waits of its cases alike.
+TIMER_SCALE = 0.1
+
+
+def short_timer_profiles(kind: str, out: Path) -> tuple[str, str]:
+    """(charger profile, tester profile): the built-in ``kind`` ones, with the charger's timers x TIMER_SCALE."""
+    secc, ev = out / f"secc-{kind}.toml", out / f"ev-{kind}.toml"
+    secc.write_text(f'base = "{kind}"\n[secc.timers]\nsequence_timeout = {60 * TIMER_SCALE}\n'
+                    f'communication_setup_timeout = {18 * TIMER_SCALE}\n')
+    ev.write_text(f'base = "{kind}"\n[evcc.timers]\nsecc_timer_scale = {TIMER_SCALE}\n')
+    return str(secc), str(ev)
+
+
 def charger_suite(protocol: str, kind: str, out: Path, *extra: str) -> Suite:
-    """`v2glab test secc` against `v2glab secc` enabling only ``protocol``; ``extra`` goes to `v2glab test`."""
-    secc, port = start_server(["v2glab", "secc", "--host", "::1", "--no-sdp", "--quiet", "--profile", kind, "--protocol", protocol])
+    """`v2glab test secc` against `v2glab secc` enabling only ``protocol``, both with short charger timers;
+    ``extra`` goes to `v2glab test`."""
+    secc_profile, ev_profile = short_timer_profiles(kind, out)
+    secc, port = start_server(["v2glab", "secc", "--host", "::1", "--no-sdp", "--quiet", "--profile", secc_profile, "--protocol", protocol])
     try:
         junit = out / f"secc-{protocol}-{kind}.xml"
-        done = subprocess.run([*V2GLAB, "test", "secc", "--protocol", protocol, "--host", "::1", "--port", str(port), "--profile", kind,
+        done = subprocess.run([*V2GLAB, "test", "secc", "--protocol", protocol, "--host", "::1", "--port", str(port), "--profile", ev_profile,
                                "--quiet", "--junit", str(junit), *extra], capture_output=True, text=True, timeout=300)
         return done.returncode, junit_verdicts(junit)
     finally:

@@ -6,76 +6,17 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from tests.conftest import LISTENING, start_server
+from tests.conftest import start_server
+from tests.testcases.suites import V2GLAB, car_suite, charger_suite, junit_verdicts
 from v2glab import testcases
 
-V2GLAB = [sys.executable, "-m", "v2glab.cli"]
-
-
-def _junit(path: Path) -> dict[str, str]:
-    """case name -> "pass", or the failure/error message."""
-    out = {}
-    for tc in etree.parse(str(path)).iter("testcase"):
-        bad = tc.find("failure") if tc.find("failure") is not None else tc.find("error")
-        out[tc.get("name")] = "pass" if bad is None else f"{bad.tag}: {bad.get('message')}"
-    return out
-
-
-# The charger's timeout cases wait out V2G_SECC_Sequence_Timeout (60 s) and V2G_SECC_CommunicationSetup (18 s):
-# v2glab's SECC runs with a tenth of each, and the tester's profile scales the waits of its cases alike.
-TIMER_SCALE = 0.1
-
-
-def _short_timer_profiles(kind: str, tmp: Path) -> tuple[str, str]:
-    """(charger profile, tester profile): the built-in ``kind`` ones, with the charger's timers x TIMER_SCALE."""
-    secc, ev = tmp / f"secc-{kind}.toml", tmp / f"ev-{kind}.toml"
-    secc.write_text(f'base = "{kind}"\n[secc.timers]\nsequence_timeout = {60 * TIMER_SCALE}\n'
-                    f'communication_setup_timeout = {18 * TIMER_SCALE}\n')
-    ev.write_text(f'base = "{kind}"\n[evcc.timers]\nsecc_timer_scale = {TIMER_SCALE}\n')
-    return str(secc), str(ev)
-
-
-def _charger_suite(kind: str, tmp: Path, protocol: str | None = None) -> tuple[int, dict[str, str]]:
-    """``protocol``: that protocol's suite against a charger that enables only it (default: ISO 15118-2's, the profile's protocols)."""
-    chosen = ["--protocol", protocol] if protocol else []
-    secc_profile, ev_profile = _short_timer_profiles(kind, tmp)
-    secc, port = start_server(["v2glab", "secc", "--host", "::1", "--no-sdp", "--quiet", "--profile", secc_profile, *chosen])
-    try:
-        junit = tmp / f"secc-{protocol or 'default'}-{kind}.xml"
-        done = subprocess.run([*V2GLAB, "test", "secc", "--host", "::1", "--port", str(port), "--profile", ev_profile, "--quiet",
-                               "--junit", str(junit), *chosen], capture_output=True, text=True, timeout=300)
-        return done.returncode, _junit(junit)
-    finally:
-        secc.kill()
-        secc.wait()
-
-
-def _car_suite(kind: str, tmp: Path, protocol: str | None = None) -> tuple[int, dict[str, str]]:
-    """`v2glab test evcc` listens anew for each case (port 0: printed); a fresh v2glab EV connects to each."""
-    chosen = ["--protocol", protocol] if protocol else []
-    junit = tmp / f"evcc-{protocol or 'default'}-{kind}.xml"
-    tester = subprocess.Popen([*V2GLAB, "test", "evcc", "--host", "::1", "--port", "0", "--no-sdp", "--profile", kind, "--quiet",
-                               "--junit", str(junit), *chosen], stderr=subprocess.PIPE, text=True)
-    cars = []
-    try:
-        for line in tester.stderr:
-            match = LISTENING.search(line.rstrip())
-            if match:  # readiness of this case's listener
-                cars.append(subprocess.Popen([*V2GLAB, "evcc", "--host", "::1", "--port", match.group(1), "--profile", kind, "--quiet", *chosen],
-                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        code = tester.wait(timeout=300)
-    finally:
-        for car in cars:
-            car.kill()
-            car.wait()
-    return code, _junit(junit)
+ISO2 = "iso15118-2"
 
 
 @pytest.fixture(scope="module")
@@ -83,11 +24,11 @@ def suites(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], tu
     tmp = tmp_path_factory.mktemp("testcases")
 
     def side(suite, side_name: str) -> dict:
-        return {(side_name, kind): suite(kind, tmp) for kind in ("ac", "dc")}
+        return {(side_name, kind): suite(ISO2, kind, tmp) for kind in ("ac", "dc")}
 
     # the car suite mostly waits on the car's timeouts: it runs beside the charger suite
     with ThreadPoolExecutor(2) as pool:
-        chargers, cars = pool.submit(side, _charger_suite, "secc"), pool.submit(side, _car_suite, "evcc")
+        chargers, cars = pool.submit(side, charger_suite, "secc"), pool.submit(side, car_suite, "evcc")
         return {**chargers.result(), **cars.result()}
 
 
@@ -121,7 +62,7 @@ def test_a_failing_case_makes_exit_1(tmp_path: Path) -> None:
         secc.kill()
         secc.wait()
     assert done.returncode == 1, done.stderr
-    assert _junit(junit)["TC_SECC_DC_CableCheck_PerformanceTime"] != "pass"
+    assert junit_verdicts(junit)["TC_SECC_DC_CableCheck_PerformanceTime"] != "pass"
     assert "0 of 1 cases passed" in done.stderr
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import start_server
-from tests.testcases.test_library import V2GLAB, _car_suite, _charger_suite
+from tests.testcases.suites import V2GLAB, car_suite, charger_suite
 from v2glab import testcases
 
 DIN = "din70121"
@@ -21,7 +21,7 @@ DIN = "din70121"
 def suites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, dict[str, str]]]:
     tmp = tmp_path_factory.mktemp("testcases-din")
     with ThreadPoolExecutor(2) as pool:  # the car suite mostly waits on the car's timeouts: beside the charger suite
-        chargers, cars = pool.submit(_charger_suite, "dc", tmp, DIN), pool.submit(_car_suite, "dc", tmp, DIN)
+        chargers, cars = pool.submit(charger_suite, DIN, "dc", tmp), pool.submit(car_suite, DIN, "dc", tmp)
         return {"secc": chargers.result(), "evcc": cars.result()}
 
 
