@@ -13,18 +13,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-import pytest
+from tests.netns import need
 
 ROOT = Path(__file__).resolve().parents[1]
 JOSEV_PYTHON = ROOT / ".venv-josev" / "bin" / "python"
 
 
-def require_josev() -> Path:
+def josev_missing() -> str | None:
+    """Why Josev cannot run here, or None."""
     if not JOSEV_PYTHON.exists() or shutil.which("openssl") is None:
-        reason = "Josev (.venv-josev, see README) and the openssl command are needed"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        return "Josev (.venv-josev, see README) and the openssl command are needed"
+    return None
+
+
+def require_josev() -> Path:
+    need(josev_missing(), "the tests with Josev")
     return JOSEV_PYTHON
 
 

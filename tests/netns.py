@@ -6,11 +6,31 @@ when the context ends.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import time
 import uuid
 from contextlib import contextmanager
 from typing import Iterator
+
+import pytest
+
+
+def need(missing: str | None, what: str) -> None:
+    """A prerequisite of ``what`` is ``missing`` (None: nothing is): outside CI the test skips; in CI
+    (CI=true) it fails, since these tests must run there."""
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{what} cannot run in CI: {missing}")
+        pytest.skip(missing)
+
+
+def namespaces_missing() -> str | None:
+    """Why network namespaces cannot be made here, or None."""
+    if os.geteuid() != 0 or shutil.which("ip") is None:
+        return "network namespaces and raw sockets need root and iproute2"
+    return None
 
 
 def _ip(*args: str, ns: str | None = None) -> None:

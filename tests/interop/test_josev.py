@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from ..conftest import start_server
-from ..josev import josev_secc
-from ..netns import veth_pair
+from ..josev import josev_missing, josev_secc
+from ..netns import namespaces_missing, need, veth_pair
 from v2glab import exi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,20 +26,12 @@ JOSEV_PYTHON = ROOT / ".venv-josev" / "bin" / "python"
 
 
 def _unavailable() -> str | None:
-    if not JOSEV_PYTHON.exists():
-        return f"Josev is not installed in {JOSEV_PYTHON.parent.parent.name} (see README, interop tests)"
-    if os.geteuid() != 0 or shutil.which("ip") is None:
-        return "network namespaces need root and iproute2"
-    return None
+    return josev_missing() or namespaces_missing()
 
 
 @pytest.fixture(scope="module")
 def link():
-    reason = _unavailable()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"interop tests cannot run in CI: {reason}")
-        pytest.skip(reason)
+    need(_unavailable(), "interop tests")
     with veth_pair("v2g") as (secc_ns, ev_ns, secc_if, ev_if):
         yield {"secc_ns": secc_ns, "ev_ns": ev_ns, "secc_if": secc_if, "ev_if": ev_if}
 

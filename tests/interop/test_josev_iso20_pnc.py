@@ -25,13 +25,6 @@ from tests.interop.test_josev import (JOSEV_PYTHON, _installed_josev_file, _jose
 from tests.josev import josev_secc
 
 
-@pytest.fixture(scope="module")
-def shared_pki(link: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
-    from tests.josev import make_josev_pki
-
-    return make_josev_pki(tmp_path_factory.mktemp("josev-iso20-pnc-pki"))
-
-
 def _env(iface: str, pki: Path) -> dict[str, str]:
     return {**_josev_env(iface), "PROTOCOLS": "ISO_15118_20_DC", "ENABLE_TLS_1_3": "true", "AUTH_MODES": "PNC", "PKI_PATH": f"{pki}/"}
 
@@ -40,17 +33,17 @@ def _records(log: Path) -> list[dict]:
     return [json.loads(line) for line in log.read_text().splitlines()]
 
 
-def test_josev_iso20_evcc_pnc_with_v2glab_secc(link: dict, shared_pki: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_josev_iso20_evcc_pnc_with_v2glab_secc(link: dict, josev_pki: Path, tmp_path: Path) -> None:  # noqa: F811
     log = tmp_path / "secc.jsonl"
     secc, _port = start_server(["ip", "netns", "exec", link["secc_ns"], sys.executable, "-m", "v2glab.cli", "secc", "--interface", link["secc_if"],
-                                "--tls", "--mtls", "--pnc", "--pki", str(shared_pki), "--profile", "dc", "--once", "--quiet", "--log", str(log)],
+                                "--tls", "--mtls", "--pnc", "--pki", str(josev_pki), "--profile", "dc", "--once", "--quiet", "--log", str(log)],
                                any_port=False)
     config = json.loads(Path(_installed_josev_file("iso15118/shared/examples/evcc/iso15118_20/evcc_config_dc.json")).read_text())
     config.update(useTls=True, isCertInstallNeeded=False)
     (tmp_path / "ev.json").write_text(json.dumps(config))
     try:
         ev = subprocess.run(["ip", "netns", "exec", link["ev_ns"], str(JOSEV_PYTHON), "-m", "iso15118.evcc.main", str(tmp_path / "ev.json")],
-                            env=_env(link["ev_if"], shared_pki), cwd=tmp_path, capture_output=True, text=True, timeout=180)
+                            env=_env(link["ev_if"], josev_pki), cwd=tmp_path, capture_output=True, text=True, timeout=180)
         secc_rc = secc.wait(timeout=30)
     finally:
         secc.kill()
@@ -72,13 +65,13 @@ def test_josev_iso20_evcc_pnc_with_v2glab_secc(link: dict, shared_pki: Path, tmp
     assert any("over TLSv1.3" in n for n in notes)
 
 
-def test_v2glab_iso20_evcc_pnc_with_josev_secc(link: dict, shared_pki: Path, tmp_path: Path) -> None:  # noqa: F811
-    env = {**_env(link["secc_if"], shared_pki), "SECC_ENFORCE_TLS": "true"}
+def test_v2glab_iso20_evcc_pnc_with_josev_secc(link: dict, josev_pki: Path, tmp_path: Path) -> None:  # noqa: F811
+    env = {**_env(link["secc_if"], josev_pki), "SECC_ENFORCE_TLS": "true"}
     log = tmp_path / "ev.jsonl"
     with josev_secc(link["secc_ns"], env, tmp_path) as josev_log:
         ev = subprocess.run(["ip", "netns", "exec", link["ev_ns"], sys.executable, "-m", "v2glab.cli", "evcc", "--interface", link["ev_if"],
                              "--protocol", "iso15118-20", "--profile", _tolerant_dc_profile(tmp_path), "--tls", "--mtls", "--pnc",
-                             "--pki", str(shared_pki), "--quiet", "--log", str(log)],
+                             "--pki", str(josev_pki), "--quiet", "--log", str(log)],
                             capture_output=True, text=True, timeout=180)
         josev_text = josev_log.read_text()
     assert ev.returncode == 0, ev.stderr + josev_text[-3000:]

@@ -23,31 +23,24 @@ from tests.interop.test_josev import JOSEV_PYTHON, _josev_env, _messages, link  
 from tests.josev import josev_package_dir, josev_secc
 
 
-@pytest.fixture(scope="module")
-def shared_pki(link: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
-    from tests.josev import make_josev_pki
-
-    return make_josev_pki(tmp_path_factory.mktemp("josev-pnc-pki"))
-
-
 def _pnc_env(iface: str, pki: Path) -> dict[str, str]:
     return {**_josev_env(iface), "AUTH_MODES": "PNC", "PKI_PATH": f"{pki}/"}
 
 
 @pytest.mark.parametrize("install", [False, True], ids=["contract", "cert-install"])
-def test_josev_evcc_plug_and_charge_with_v2glab_secc(link: dict, shared_pki: Path, install: bool, tmp_path: Path) -> None:  # noqa: F811
+def test_josev_evcc_plug_and_charge_with_v2glab_secc(link: dict, josev_pki: Path, install: bool, tmp_path: Path) -> None:  # noqa: F811
     # No ReceiptRequired here: Josev's EV then never leaves the ChargingStatus/MeteringReceipt loop
     # (its receipts do verify; see tests/pnc for a receipt Josev signs).
     log = tmp_path / "secc.jsonl"
     # the SECC says when TCP and SDP answer (Josev's EVCC tries SDP only briefly); Josev wants a port in 49152-65535
     secc, _port = start_server(["ip", "netns", "exec", link["secc_ns"], sys.executable, "-m", "v2glab.cli", "secc", "--interface", link["secc_if"],
-                                "--tls", "--pnc", "--pki", str(shared_pki), "--once", "--quiet", "--log", str(log)], any_port=False)
+                                "--tls", "--pnc", "--pki", str(josev_pki), "--once", "--quiet", "--log", str(log)], any_port=False)
     config = json.loads((josev_package_dir() / "shared" / "examples" / "evcc" / "iso15118_2" / "evcc_config_pnc_ac.json").read_text())
     config.update(isCertInstallNeeded=install, chargeLoopCycle=3)
     (tmp_path / "ev.json").write_text(json.dumps(config))
     try:
         ev = subprocess.run(["ip", "netns", "exec", link["ev_ns"], str(JOSEV_PYTHON), "-m", "iso15118.evcc.main", str(tmp_path / "ev.json")],
-                            env=_pnc_env(link["ev_if"], shared_pki), cwd=tmp_path, capture_output=True, text=True, timeout=180)
+                            env=_pnc_env(link["ev_if"], josev_pki), cwd=tmp_path, capture_output=True, text=True, timeout=180)
         secc_rc = secc.wait(timeout=30)
     finally:
         secc.kill()
@@ -64,8 +57,8 @@ def test_josev_evcc_plug_and_charge_with_v2glab_secc(link: dict, shared_pki: Pat
     assert any("closed: session terminated by the EV" in r.get("note", "") for r in records)
 
 
-def test_v2glab_evcc_plug_and_charge_with_josev_secc(link: dict, shared_pki: Path, tmp_path: Path) -> None:  # noqa: F811
-    env = {**_pnc_env(link["secc_if"], shared_pki), "SECC_ENFORCE_TLS": "true"}
+def test_v2glab_evcc_plug_and_charge_with_josev_secc(link: dict, josev_pki: Path, tmp_path: Path) -> None:  # noqa: F811
+    env = {**_pnc_env(link["secc_if"], josev_pki), "SECC_ENFORCE_TLS": "true"}
     log = tmp_path / "ev.jsonl"
     # Josev's SECC answers in 80-700 ms (its first answers after start-up slower still): the tolerant
     # car of test_josev.py, which waits 8 times the standard's message timeouts
@@ -73,7 +66,7 @@ def test_v2glab_evcc_plug_and_charge_with_josev_secc(link: dict, shared_pki: Pat
     profile.write_text("[evcc.timers]\nmsg_timeout_scale = 8.0\n")
     with josev_secc(link["secc_ns"], env, tmp_path) as josev_log:
         ev = subprocess.run(["ip", "netns", "exec", link["ev_ns"], sys.executable, "-m", "v2glab.cli", "evcc", "--interface", link["ev_if"],
-                             "--profile", str(profile), "--tls", "--pnc", "--cert-install", "--pki", str(shared_pki), "--quiet", "--log", str(log)],
+                             "--profile", str(profile), "--tls", "--pnc", "--cert-install", "--pki", str(josev_pki), "--quiet", "--log", str(log)],
                             capture_output=True, text=True, timeout=180)
     assert ev.returncode == 0, ev.stderr + josev_log.read_text()[-4000:]
     assert "session complete" in ev.stderr

@@ -8,19 +8,18 @@ common (CMN) cases, the DC profile the DC cases, so each case runs once (the CMN
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from lxml import etree
 
 from v2glab import testcases
 
-from ..netns import veth_pair
+from ..netns import need, veth_pair
 from ..josev import josev_secc
+from ..testcases.suites import junit_verdicts
 from .test_josev import _josev_env, _unavailable
 
 # Each case Josev's SECC (iso15118 0.31.2) fails: (its deviation from ISO 15118-2, as its log shows it; a piece of
@@ -65,15 +64,6 @@ def _tester_profile(tmp_path: Path, kind: str) -> str:
     return str(profile)
 
 
-def _junit(path: Path) -> dict[str, str]:
-    """case name -> "pass", or the failure/error message."""
-    out = {}
-    for tc in etree.parse(str(path)).iter("testcase"):
-        bad = tc.find("failure") if tc.find("failure") is not None else tc.find("error")
-        out[tc.get("name")] = "pass" if bad is None else f"{bad.tag}: {bad.text or bad.get('message')}"
-    return out
-
-
 def _suite(kind: str, pattern: str | None, tmp: Path) -> dict[str, str]:
     """One Josev SECC and one `v2glab test secc` run against it, in a pair of namespaces of their own."""
     with veth_pair(f"js{kind[0]}") as (secc_ns, ev_ns, secc_if, ev_if):
@@ -86,16 +76,12 @@ def _suite(kind: str, pattern: str | None, tmp: Path) -> dict[str, str]:
                                    *(["--case", pattern] if pattern else [])], capture_output=True, text=True, timeout=600)
         assert junit.exists(), done.stderr[-3000:]
         assert done.returncode == 1, done.stderr[-3000:]  # the known deviations fail
-        return _junit(junit)
+        return junit_verdicts(junit)
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    reason = _unavailable()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"interop tests cannot run in CI: {reason}")
-        pytest.skip(reason)
+    need(_unavailable(), "interop tests")
     tmp = tmp_path_factory.mktemp("josev-suite")
     with ThreadPoolExecutor(2) as pool:  # the AC run mostly waits (the timeout cases, Josev's 5 s closes): side by side
         runs = [pool.submit(_suite, kind, pattern, tmp) for kind, pattern in (("ac", "TC_SECC_[AC]*"), ("dc", "TC_SECC_DC_*"))]

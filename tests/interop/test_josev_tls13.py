@@ -24,13 +24,6 @@ from tests.interop.test_josev import (JOSEV_PYTHON, _installed_josev_file, _iso2
                                       _tolerant_dc_profile, link)
 
 
-@pytest.fixture(scope="module")
-def shared_pki(link: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
-    from tests.josev import make_josev_pki
-
-    return make_josev_pki(tmp_path_factory.mktemp("josev-tls13-pki"))
-
-
 def _tls13_env(iface: str, pki: Path) -> dict[str, str]:
     return {**_josev_env(iface), "PROTOCOLS": "ISO_15118_20_DC", "ENABLE_TLS_1_3": "true", "PKI_PATH": f"{pki}/"}
 
@@ -46,17 +39,17 @@ def _cn(pki: Path, role: str) -> str:
     return common_name(getattr(load_pki(pki), role).certificate)
 
 
-def test_josev_iso20_evcc_over_tls13_with_v2glab_secc(link: dict, shared_pki: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_josev_iso20_evcc_over_tls13_with_v2glab_secc(link: dict, josev_pki: Path, tmp_path: Path) -> None:  # noqa: F811
     log = tmp_path / "secc.jsonl"
     secc, _port = start_server(["ip", "netns", "exec", link["secc_ns"], sys.executable, "-m", "v2glab.cli", "secc", "--interface", link["secc_if"],
-                                "--tls", "--mtls", "--pki", str(shared_pki), "--profile", "dc", "--once", "--quiet", "--log", str(log)],
+                                "--tls", "--mtls", "--pki", str(josev_pki), "--profile", "dc", "--once", "--quiet", "--log", str(log)],
                                any_port=False)
     config = json.loads(Path(_installed_josev_file("iso15118/shared/examples/evcc/iso15118_20/evcc_config_dc.json")).read_text())
     config["useTls"] = True
     (tmp_path / "ev.json").write_text(json.dumps(config))
     try:
         ev = subprocess.run(["ip", "netns", "exec", link["ev_ns"], str(JOSEV_PYTHON), "-m", "iso15118.evcc.main", str(tmp_path / "ev.json")],
-                            env=_tls13_env(link["ev_if"], shared_pki), cwd=tmp_path, capture_output=True, text=True, timeout=180)
+                            env=_tls13_env(link["ev_if"], josev_pki), cwd=tmp_path, capture_output=True, text=True, timeout=180)
         secc_rc = secc.wait(timeout=30)
     finally:
         secc.kill()
@@ -65,25 +58,25 @@ def test_josev_iso20_evcc_over_tls13_with_v2glab_secc(link: dict, shared_pki: Pa
     assert "SessionStopRes received" in output
     records = [json.loads(line) for line in log.read_text().splitlines()]
     # mutual TLS 1.3: Josev's EV presented its OEM provisioning certificate
-    assert any("over TLSv1.3" in note and f"peer certificate CN={_cn(shared_pki, 'oem')}" in note for note in _tls_notes(records)), _tls_notes(records)
+    assert any("over TLSv1.3" in note and f"peer certificate CN={_cn(josev_pki, 'oem')}" in note for note in _tls_notes(records)), _tls_notes(records)
     assert _iso20_schemas(records) == {"app", "iso15118-20-CommonMessages", "iso15118-20-DC"}
     received = _messages(log)
     assert received[0] == "supportedAppProtocolReq" and received[-1] == "SessionStopReq"
     assert "DC_ChargeLoopReq" in received
 
 
-def test_v2glab_iso20_evcc_over_tls13_with_josev_secc(link: dict, shared_pki: Path, tmp_path: Path) -> None:  # noqa: F811
-    env = {**_tls13_env(link["secc_if"], shared_pki), "SECC_ENFORCE_TLS": "true"}
+def test_v2glab_iso20_evcc_over_tls13_with_josev_secc(link: dict, josev_pki: Path, tmp_path: Path) -> None:  # noqa: F811
+    env = {**_tls13_env(link["secc_if"], josev_pki), "SECC_ENFORCE_TLS": "true"}
     log = tmp_path / "ev.jsonl"
     with josev_secc(link["secc_ns"], env, tmp_path) as josev_log:
         ev = subprocess.run(["ip", "netns", "exec", link["ev_ns"], sys.executable, "-m", "v2glab.cli", "evcc", "--interface", link["ev_if"],
                              "--protocol", "iso15118-20", "--profile", _tolerant_dc_profile(tmp_path), "--tls", "--mtls",
-                             "--pki", str(shared_pki), "--quiet", "--log", str(log)],
+                             "--pki", str(josev_pki), "--quiet", "--log", str(log)],
                             capture_output=True, text=True, timeout=180)
     assert ev.returncode == 0, ev.stderr + josev_log.read_text()[-3000:]
     assert "session complete" in ev.stderr
     records = [json.loads(line) for line in log.read_text().splitlines()]
-    assert any("over TLSv1.3" in note and f"peer certificate CN={_cn(shared_pki, 'secc')}" in note for note in _tls_notes(records)), _tls_notes(records)
+    assert any("over TLSv1.3" in note and f"peer certificate CN={_cn(josev_pki, 'secc')}" in note for note in _tls_notes(records)), _tls_notes(records)
     assert _iso20_schemas(records) == {"app", "iso15118-20-CommonMessages", "iso15118-20-DC"}
     received = _messages(log)
     assert received[0] == "supportedAppProtocolRes" and received[-1] == "SessionStopRes"

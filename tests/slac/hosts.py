@@ -8,32 +8,21 @@ from __future__ import annotations
 
 import os
 import select
-import shutil
 import subprocess
 import sys
 import time
 
 import pytest
 
-from ..netns import veth_pair
+from ..netns import namespaces_missing, need, veth_pair
 
 READY = "waiting for CM_SLAC_PARM.REQ"  # the EVSE's trace note once its modem holds the key
-
-
-def _unavailable() -> str | None:
-    if os.geteuid() != 0 or shutil.which("ip") is None:
-        return "raw sockets and network namespaces need root and iproute2"
-    return None
 
 
 @pytest.fixture(scope="module")
 def link():
     """The two hosts: namespaces, interfaces and their MAC addresses."""
-    reason = _unavailable()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"SLAC link tests cannot run in CI: {reason}")
-        pytest.skip(reason)
+    need(namespaces_missing(), "SLAC link tests")
     with veth_pair("slac") as (evse_ns, ev_ns, evse_if, ev_if):
         macs = {iface: subprocess.run(["ip", "netns", "exec", ns, "cat", f"/sys/class/net/{iface}/address"], capture_output=True, text=True).stdout.strip()
                 for ns, iface in ((evse_ns, evse_if), (ev_ns, ev_if))}

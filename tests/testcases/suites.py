@@ -17,11 +17,11 @@ Suite = tuple[int, dict[str, str]]  # exit code, case name -> "pass" or the fail
 
 
 def junit_verdicts(path: Path) -> dict[str, str]:
-    """case name -> "pass", or the failure/error message."""
+    """case name -> "pass", or "failure: ..."/"error: ..." with the element's text (else its message)."""
     out = {}
     for tc in etree.parse(str(path)).iter("testcase"):
         bad = tc.find("failure") if tc.find("failure") is not None else tc.find("error")
-        out[tc.get("name")] = "pass" if bad is None else f"{bad.tag}: {bad.get('message')}"
+        out[tc.get("name")] = "pass" if bad is None else f"{bad.tag}: {bad.text or bad.get('message')}"
     return out
 
 
