@@ -326,6 +326,17 @@ def table_name(role: str, schema: str) -> str:
 
 
 @lru_cache(maxsize=None)
+def by_name(role: str) -> dict[str, dict[str, Function]]:
+    """name -> schema set -> function, over every schema set: a name two protocols share acts on the
+    negotiated one. Built once per process (every script runner of ``v2glab test`` reads it)."""
+    out: dict[str, dict[str, Function]] = {}
+    for schema in schemas():
+        for f in functions(role, schema):
+            out.setdefault(f.name, {})[schema] = f
+    return out
+
+
+@lru_cache(maxsize=None)
 def functions(role: str, schema: str) -> tuple[Function, ...]:
     """Every function of a role's table for one schema set, in message order."""
     table = table_name(role, schema)

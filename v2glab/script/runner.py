@@ -169,11 +169,7 @@ class ScriptRunner:
         self.script_dir = Path.cwd()
         self.engine = engine_for(role, profile)
         self.session = ScriptSession(role, profile)
-        # name -> schema set -> function: a name two protocols share acts on the negotiated one
-        self.functions: dict[str, dict[str, api.Function]] = {}
-        for schema in api.schemas():
-            for f in api.functions(role, schema):
-                self.functions.setdefault(f.name, {})[schema] = f
+        self.functions = api.by_name(role)  # name -> schema set -> function (read only: shared by every runner)
         self.other_table = "Evcc" if role == "secc" else "Secc"
         self.send_delay = 0.0
         self.send_stall = SEND_STALL
@@ -938,15 +934,13 @@ class ScriptRunner:
 
     def _engine_step_timeout(self, request: str) -> float | None:
         """How long the car's engine waits for the answer to its own ``request`` (scaled as the profile says)."""
-        if request in APP_MESSAGES:
-            return None
-        return self._receive_timeout(request) * self.profile["timers"]["msg_timeout_scale"]
+        return None if request in APP_MESSAGES else self._receive_timeout(request)
 
     def _receive_timeout(self, message: str) -> float:
         if self.role == "secc":
             return self.profile["timers"]["sequence_timeout"] if self.session.session_id else self.profile["timers"]["communication_setup_timeout"]
         # the car's V2G_EVCC_Msg_Timeout, x the profile's tolerance for a slow SECC as the engine waits (1: the standard)
-        return self.session.protocol.timing.msg_timeout(message[:-3] + "Req") * self.profile["timers"].get("msg_timeout_scale", 1.0)
+        return self.session.protocol.timing.msg_timeout(message[:-3] + "Req") * self.profile["timers"]["msg_timeout_scale"]
 
     def _do_receive(self, f: api.Function, args: Any) -> Any:
         """Wait for the next message the script takes; a timeout is a FAIL verdict. Check_Received_<Msg>() tells what came."""
@@ -1187,9 +1181,7 @@ class ScriptRunner:
         if self._engine_timer is not None:
             self._engine_timer.cancel()
             self._engine_timer = None
-        verdicts = self.session.verdicts
-        self.session = ScriptSession(self.role, self.profile)
-        self.session.verdicts = verdicts
+        self.session = self.session.renewed()
         self.engine = engine_for(self.role, self.profile)
         self.conn, self.unanswered, self._sent_at, self.last_response_time, self.engine_outcome = None, None, None, None, None
         self.tracer.set_oracle("script", TimingOracle())  # the timing of a new connection starts anew

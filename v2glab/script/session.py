@@ -63,6 +63,14 @@ class ScriptSession:
         self._sent_offer: dict[str, Any] | None = None
         self.verdicts: list[Verdict] = []
 
+    def renewed(self) -> ScriptSession:
+        """A new V2G communication session of the same script (Reconnect): what belongs to the script, not to one
+        session, carries over: its verdicts, Set_Validation, and the hooks its tools (Pnc_*) put on the messages."""
+        new = ScriptSession(self.role, self.profile)
+        new.verdicts, new.validate = self.verdicts, self.validate
+        new.send_hooks, new.receive_hooks, new.build_hooks = self.send_hooks, self.receive_hooks, self.build_hooks
+        return new
+
     def _simulate(self, protocol: Protocol) -> None:
         """The negotiated protocol's charger or car pre-fills what the script builds."""
         self.protocol = protocol
