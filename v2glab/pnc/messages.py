@@ -64,7 +64,7 @@ def root_certificate_ids(roots: Iterable[x509.Certificate]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------- SECC side
 def new_gen_challenge() -> bytes:
-    """A fresh random GenChallenge for PaymentDetailsRes [V2G2-475]."""
+    """A fresh random GenChallenge: PaymentDetailsRes [V2G2-475], and -20's AuthorizationSetupRes (same 16-byte type)."""
     return os.urandom(GEN_CHALLENGE_LENGTH)
 
 

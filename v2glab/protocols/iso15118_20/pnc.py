@@ -31,7 +31,6 @@ again or stop.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,11 +43,10 @@ from ...pnc.errors import (
     FAILED_CERT_CHAIN_ERROR, FAILED_CERTIFICATE_EXPIRED, FAILED_CERTIFICATE_REVOKED, FAILED_NO_CERTIFICATE_AVAILABLE,
     FAILED_SIGNATURE_ERROR,
 )
-from ...pnc.messages import chain_ders, chain_tree
+from ...pnc.messages import chain_ders, chain_tree, new_gen_challenge  # 16 random bytes, as -2's genChallengeType
 
 SCHEMA = "iso15118-20-CommonMessages"  # the grammar of every signed -20 element's fragment (Josev)
 ELEMENT = "PnC_AReqAuthorizationMode"
-GEN_CHALLENGE_LENGTH = 16  # genChallengeType: base64Binary, length 16
 MAX_SUB_CAS = 3  # SubCertificatesType: Certificate maxOccurs 3
 
 # responseCodeType (V2G_CI_CommonTypes.xsd) values of AuthorizationRes under PnC
@@ -71,11 +69,6 @@ _CHAIN_CODES = {
     FAILED_CERTIFICATE_REVOKED: WARNING_CERTIFICATE_REVOKED,
     FAILED_NO_CERTIFICATE_AVAILABLE: WARNING_GENERAL_PNC_AUTHORIZATION_ERROR,
 }
-
-
-def new_gen_challenge() -> bytes:
-    """A fresh random GenChallenge for AuthorizationSetupRes."""
-    return os.urandom(GEN_CHALLENGE_LENGTH)
 
 
 def setup_mode(challenge: bytes) -> dict[str, Any]:
