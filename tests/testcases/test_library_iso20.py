@@ -82,6 +82,8 @@ def test_html_report_has_a_section_per_case_with_its_verdict(tmp_path: Path) -> 
     late_section, inside_section = sections[f"case-{late}"], sections[f"case-{inside}"]
     assert "a message came instead" in late_section.find_class("checks")[0].text_content()
     assert [s.find_class("violations")[0].text_content() for s in (late_section, inside_section)] == ["none", "none"]
+    # the tester's late answer gives no verdict: a note, as in the JUnit
+    assert "timing:" in late_section.find_class("notes")[0].text_content()
     highlighted = [row.find(".//summary").text_content() for row in late_section.iter("tr") if row.get("class") == "late"]
     assert highlighted == ["DC_ChargeLoopRes"]  # 700 ms, beyond the car's 500 ms: marked in the sequence
     assert "PASS the car went on" in inside_section.find_class("checks")[0].text_content()

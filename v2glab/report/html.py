@@ -58,6 +58,8 @@ def write_suite_html(path: str, title: str, runs: list[tuple[TestCaseResult, str
         out.append(f"<h3>Checks</h3><ul class='checks'>{''.join(checks) or '<li>none</li>'}</ul>")
         late = "".join(f"<li class='fail'>{escape(str(v))}</li>" for v in case.violations)
         out.append(f"<h3>Timing violations</h3><ul class='violations'>{late or '<li>none</li>'}</ul>")
+        if case.notes:  # what gives no verdict (`v2glab test`: the timing oracle's findings), as the JUnit's NOTE lines
+            out.append("<h3>Notes</h3><ul class='notes'>" + "".join(f"<li>{escape(n)}</li>" for n in case.notes) + "</ul>")
         out.append(f"<details><summary>{len(records)} messages</summary><table class='sequence' id='sequence{number}'>{SEQUENCE_HEAD}")
         out.extend(_message_rows(records, prefix=f"c{number}-msg"))
         out.append("</table></details></section>")
